@@ -1,0 +1,39 @@
+# ametigen — `make` builds every position; `make help` lists the rest.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+BASE   ?= HEAD
+
+.DEFAULT_GOAL := build
+.PHONY: help build test check golden clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+build: $(STAMP) ## Build DOCX and Markdown of every position into build/ (only what changed)
+	$(BIN)/ametigen build
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/pytest
+
+check: $(STAMP) ## Validate the sources, then lint (ruff) and type-check (mypy) the code
+	$(BIN)/ametigen check
+	$(BIN)/ruff check ametigen tests tools
+	$(BIN)/ruff format --check ametigen tests tools
+	$(BIN)/mypy
+
+golden: $(STAMP) ## Regenerate tests/golden/ (expected Markdown of the positions); review the diff
+	rm -rf build/golden tests/golden
+	$(BIN)/ametigen build --out build/golden
+	cp -r build/golden/md tests/golden
+	rm -rf build/golden
+
+clean: ## Remove build/ and the virtual environment
+	rm -rf build $(VENV)

@@ -1,0 +1,3 @@
+from ametigen.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""The ametigen command line: thin click commands, each calling one library function.
+
+Library modules are imported inside the commands, so ``ametigen --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ametigen import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+COMMANDS = {
+    "build": "ametigen.cli.build",
+    "check": "ametigen.cli.check",
+    "list": "ametigen.cli.list",
+    "new": "ametigen.cli.new",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported only when used (or when help lists them)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        import importlib
+
+        command = importlib.import_module(COMMANDS[name]).command
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ametigen")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Run as if started in DIRECTORY (the folder with ametigen.yaml).",
+)
+@click.pass_context
+def main(ctx: click.Context, directory: Path) -> None:
+    """Job descriptions (ametijuhend) from YAML into DOCX and Markdown.
+
+    The project is the current folder (ametigen.yaml, positions/, templates/);
+    -C picks another. Exit status: 0 ok, 1 invalid sources, 2 usage.
+    """
+    ctx.obj = directory
+
+
+def project(ctx: click.Context) -> Path:
+    directory = ctx.find_root().obj
+    assert isinstance(directory, Path)
+    return directory
+
+
+def run(action: Callable[[], Any]) -> Any:
+    """Call the library; print an error a user caused without a traceback, exit with its code."""
+    from ametigen.errors import AmetigenError, SourceErrors
+
+    try:
+        return action()
+    except SourceErrors as error:
+        report(error.problems)
+        errors = sum(1 for p in error.problems if not p.warning)
+        warnings = len(error.problems) - errors
+        summary = f"{errors} viga" + (f", {warnings} hoiatust" if warnings else "")
+        click.echo(f"ametigen: {summary}; midagi ei kirjutatud", err=True)
+        sys.exit(error.exit_code)
+    except AmetigenError as error:
+        click.echo(f"ametigen: {error}", err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("ametigen: katkestatud", err=True)
+        sys.exit(130)
+
+
+def report(problems: Iterable[Any]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def quiet_progress() -> bool:
+    """No progress bar when output is not a terminal or in CI."""
+    return not sys.stderr.isatty() or bool(os.environ.get("CI"))

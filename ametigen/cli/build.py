@@ -1,0 +1,50 @@
+"""ametigen build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ametigen.cli import project, report, run
+
+
+@click.command("build")
+@click.argument("positions", nargs=-1)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write into OUT instead of the project's build/ folder.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--source-date-epoch",
+    "epoch",
+    type=int,
+    envvar="SOURCE_DATE_EPOCH",
+    default=None,
+    help="Date for DOCX properties of documents without an approval date "
+    "(seconds since 1970; default: $SOURCE_DATE_EPOCH, else no date).",
+)
+@click.pass_context
+def command(
+    ctx: click.Context, positions: tuple[str, ...], out: Path | None, strict: bool, epoch: int | None
+) -> None:
+    """Build DOCX and Markdown of all positions, or of the POSITIONS named.
+
+    A position is named by its id (its path under positions/ without .yaml) or by its file.
+    Output goes to build/docx/ID.docx and build/md/ID.md. Unchanged documents are not
+    rendered again; outputs of deleted positions are removed.
+    """
+    from ametigen.build import build
+
+    result = run(
+        lambda: build(project(ctx), positions=positions, out=out, epoch=epoch, strict=strict)
+    )
+    report(result.warnings)
+    click.echo(
+        f"ametigen: {len(result.built)} ehitatud, {len(result.unchanged)} muutmata"
+        + (f", {len(result.removed)} eemaldatud" if result.removed else ""),
+        err=True,
+    )

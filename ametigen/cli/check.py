@@ -1,0 +1,22 @@
+"""ametigen check."""
+
+from __future__ import annotations
+
+import click
+
+from ametigen.cli import project, report, run
+
+
+@click.command("check")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
+@click.pass_context
+def command(ctx: click.Context, strict: bool) -> None:
+    """Load and validate every source; write nothing.
+
+    Reports every problem of every file at once as PATH:LINE:COL: FIELD: MESSAGE.
+    """
+    from ametigen.pipeline import resolve
+
+    resolved = run(lambda: resolve(project(ctx), strict=strict))
+    report(resolved.problems)
+    click.echo(f"ametigen: {len(resolved.documents)} ametijuhendit korras", err=True)

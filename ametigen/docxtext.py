@@ -1,0 +1,56 @@
+"""The text of a DOCX: paragraphs a line each, table rows as cells joined by " | ".
+
+Used to check built documents against their Markdown and by ``git diff`` (textconv).
+Only the standard library: no python-docx import needed to read text.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_text(source: Path | bytes) -> str:
+    """The document's text, paragraph by paragraph."""
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        root = ElementTree.fromstring(package.read("word/document.xml"))
+    body = root.find(f"{W}body")
+    lines: list[str] = []
+    if body is not None:
+        _blocks(body, lines)
+    return "\n".join(lines) + "\n"
+
+
+def _blocks(parent: ElementTree.Element, lines: list[str]) -> None:
+    for child in parent:
+        if child.tag == f"{W}p":
+            lines.append(paragraph_text(child))
+        elif child.tag == f"{W}tbl":
+            for row in child.iter(f"{W}tr"):
+                cells = []
+                for cell in row.findall(f"{W}tc"):
+                    cell_lines: list[str] = []
+                    _blocks(cell, cell_lines)
+                    cells.append(" / ".join(line for line in cell_lines if line))
+                lines.append(" | ".join(cells))
+        elif child.tag == f"{W}sdt":
+            content = child.find(f"{W}sdtContent")
+            if content is not None:
+                _blocks(content, lines)
+
+
+def paragraph_text(paragraph: ElementTree.Element) -> str:
+    parts = []
+    for node in paragraph.iter():
+        if node.tag == f"{W}t" and node.text:
+            parts.append(node.text)
+        elif node.tag == f"{W}tab" and node is not paragraph:
+            parts.append("\t")
+        elif node.tag in (f"{W}br", f"{W}cr"):
+            parts.append("\n")
+    return "".join(parts)

@@ -1,0 +1,56 @@
+"""Errors a user can cause. They print as ``path:line:col: field: message``, never as a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """A place in a source file; line and column count from 1."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in the sources, located as precisely as we can."""
+
+    path: Path | str
+    message: str
+    mark: Mark | None = None
+    field: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.mark is not None:
+            where += f":{self.mark.line}:{self.mark.column}"
+        kind = "hoiatus: " if self.warning else ""
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {kind}{self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        mark = self.mark or Mark(0, 0)
+        return (str(self.path), mark.line, mark.column, self.message)
+
+
+class AmetigenError(Exception):
+    """Base of every error a user can cause; the CLI prints it and exits with status 1."""
+
+    exit_code = 1
+
+
+class SourceErrors(AmetigenError):
+    """One or more problems in the sources (YAML files, blocks, templates)."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems, key=Problem.sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class TemplateProblem(AmetigenError):
+    """A layout template is broken; the message names the template file and line."""

@@ -1,0 +1,162 @@
+"""Load stage: find a project's files and read them, strictly, with every problem collected.
+
+A project is a folder holding ``ametigen.yaml``, ``positions/`` and ``templates/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ametigen.errors import AmetigenError, Problem, SourceErrors
+from ametigen.load.yamlfile import LoadedYaml, load_yaml_text
+from ametigen.schema import ITEM_ID, Layout, Organisation
+from ametigen.validate import validate
+
+ORG_FILE = "ametigen.yaml"
+POSITIONS = "positions"
+BLOCKS = Path("templates", "blocks")
+LAYOUTS = Path("templates", "layouts")
+LAYOUT_FILE = "layout.yaml"
+DOCX_TEMPLATE = "ametijuhend.docx"
+MD_TEMPLATE = "ametijuhend.md.j2"
+
+
+class NotAProject(AmetigenError):
+    """The folder holds no ametigen project."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class LayoutSource:
+    name: str
+    folder: Path
+    spec: Layout
+
+    @property
+    def docx(self) -> Path:
+        return self.folder / DOCX_TEMPLATE
+
+    @property
+    def markdown(self) -> Path:
+        return self.folder / MD_TEMPLATE
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every source file of a project, read and checked for syntax, not yet resolved."""
+
+    root: Path
+    org: Organisation
+    org_file: LoadedYaml
+    positions: dict[str, LoadedYaml]
+    blocks: dict[str, LoadedYaml]
+    layouts: dict[str, LayoutSource]
+
+
+def find_root(start: Path) -> Path:
+    """The project folder: ``start`` itself, which must hold ametigen.yaml."""
+    root = start.resolve()
+    if not (root / ORG_FILE).is_file():
+        raise NotAProject(
+            f"{root}: not an ametigen project (no {ORG_FILE}); "
+            "run in the project folder or pass -C FOLDER"
+        )
+    return root
+
+
+def position_files(root: Path) -> dict[str, Path]:
+    """Position id (path under positions/ without .yaml, with /) → file, sorted by id."""
+    folder = root / POSITIONS
+    files = sorted(folder.rglob("*.yaml")) if folder.is_dir() else []
+    return {path.relative_to(folder).with_suffix("").as_posix(): path for path in files}
+
+
+class Reader:
+    """Reads YAML files of one project, naming them relative to its root, collecting problems."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def read(self, path: Path) -> LoadedYaml | None:
+        """The file's mapping, or None after recording why it cannot be had."""
+        relative = path.relative_to(self.root) if path.is_absolute() else path
+        try:
+            loaded = load_yaml_text((self.root / relative).read_bytes(), relative)
+        except OSError as error:
+            self.problems.append(Problem(relative, f"faili ei saa lugeda: {error.strerror}"))
+            return None
+        except SourceErrors as error:
+            self.problems.extend(error.problems)
+            return None
+        if not isinstance(loaded.data, dict):
+            self.problems.append(
+                Problem(relative, "faili sisu peab olema väljad kujul „võti: väärtus“")
+            )
+            return None
+        return loaded
+
+
+def load_sources(root: Path) -> Sources:
+    """Read every source of the project at ``root``; raise SourceErrors with all problems."""
+    reader = Reader(root)
+    org_file = reader.read(root / ORG_FILE)
+    org = None
+    if org_file is not None:
+        org, found = validate(Organisation, org_file)
+        reader.problems += found
+
+    positions = {}
+    for ident, path in position_files(root).items():
+        loaded = reader.read(path)
+        if loaded is not None:
+            positions[ident] = loaded
+
+    blocks = {}
+    block_folder = root / BLOCKS
+    for path in sorted(block_folder.rglob("*.yaml")) if block_folder.is_dir() else []:
+        loaded = reader.read(path)
+        if loaded is not None:
+            reader.problems += check_item_ids(loaded)
+            blocks[path.relative_to(block_folder).with_suffix("").as_posix()] = loaded
+
+    layouts = load_layouts(reader)
+    if reader.problems or org is None or org_file is None:
+        raise SourceErrors(reader.problems)
+    return Sources(root, org, org_file, positions, blocks, layouts)
+
+
+def check_item_ids(loaded: LoadedYaml) -> list[Problem]:
+    assert isinstance(loaded.data, dict)
+    return [
+        Problem(
+            loaded.path,
+            f"punkti tunnus „{key}“ võib sisaldada vaid väikesi ladina tähti, numbreid, - ja _",
+            loaded.marks.get((key,)),
+        )
+        for key in loaded.data
+        if not ITEM_ID.match(key)
+    ]
+
+
+def load_layouts(reader: Reader) -> dict[str, LayoutSource]:
+    layouts = {}
+    folder = reader.root / LAYOUTS
+    for spec_path in sorted(folder.glob(f"*/{LAYOUT_FILE}")) if folder.is_dir() else []:
+        loaded = reader.read(spec_path)
+        if loaded is None:
+            continue
+        spec, found = validate(Layout, loaded)
+        reader.problems += found
+        if spec is None:
+            continue
+        layout = LayoutSource(spec_path.parent.name, spec_path.parent, spec)
+        for template in (layout.docx, layout.markdown):
+            if not template.is_file():
+                reader.problems.append(
+                    Problem(template.relative_to(reader.root), "kujunduse mall puudub")
+                )
+        layouts[layout.name] = layout
+    return layouts

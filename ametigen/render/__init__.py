@@ -1,0 +1,1 @@
+"""Render stage: a resolved Document through a layout's templates into Markdown and DOCX."""

@@ -1,0 +1,97 @@
+"""DOCX output: a layout's docxtpl template, prepared once and rendered per document.
+
+docxtpl's own ``render()`` re-opens and re-parses the whole package for every document. Here
+the template is prepared once — docxtpl's ``patch_xml`` cleans the Jinja tags that Word splits
+across runs, the Jinja code is compiled, every part that holds no Jinja is compressed — and a
+document costs one Jinja render of the parts that do, plus copying bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ametigen.errors import TemplateProblem
+from ametigen.render.environment import compile_template, docx_environment, render
+from ametigen.render.package import Entry, build_zip
+from ametigen.render.properties import app_xml, core_xml
+from ametigen.resolve.document import Document
+
+_JINJA = re.compile(rb"\{[{%#]")
+_TAGS = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_CORE = "docProps/core.xml"
+_APP = "docProps/app.xml"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return docx_environment()
+
+
+class DocxTemplate:
+    """A layout's ametijuhend.docx, prepared for rendering many documents."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            with zipfile.ZipFile(path) as package:
+                parts = [(info.filename, package.read(info)) for info in package.infolist()]
+        except (OSError, zipfile.BadZipFile) as error:
+            raise TemplateProblem(f"{path}: not a readable .docx file ({error})") from None
+        if "word/document.xml" not in [name for name, _ in parts]:
+            raise TemplateProblem(f"{path}: not a Word document (no word/document.xml)")
+        # Each part is bytes to copy (an Entry), Jinja to render, or None: made from the data.
+        self.parts: list[tuple[str, Entry | jinja2.Template | None]] = []
+        self.sources: dict[str, list[str]] = {}
+        for name, content in sorted(parts, key=lambda part: _order(part[0])):
+            if name in (_CORE, _APP):
+                self.parts.append((name, None))
+            elif name.endswith(".xml") and _JINJA.search(content):
+                self.parts.append((name, self._compile(name, content)))
+            else:
+                self.parts.append((name, Entry.of(name, content)))
+
+    def _compile(self, name: str, content: bytes) -> jinja2.Template:
+        patched = _patcher(self.path).patch_xml(content.decode("utf-8"))
+        # One paragraph a line, so that an error's line number finds its paragraph.
+        patched = _PARAGRAPH.sub(r"\n<w:p\1", patched)
+        self.sources[name] = patched.split("\n")
+        return compile_template(_environment(), patched, self.path)
+
+    def describe(self, name: str, line: int) -> str:
+        """Where line ``line`` of the patched part is, in words a template author finds."""
+        lines = self.sources.get(name, [])
+        near = " ".join(_TAGS.sub("", text) for text in lines[max(line - 2, 0) : line + 1])
+        return f"{name} near «{' '.join(near.split())[:120]}»"
+
+    def render(self, doc: Document, *, epoch: int | None) -> bytes:
+        """The document's .docx bytes: equal for equal input."""
+        entries = []
+        for name, part in self.parts:
+            if isinstance(part, Entry):
+                entries.append(part)
+            elif part is None:
+                made = core_xml(doc, epoch) if name == _CORE else app_xml(doc.agency)
+                entries.append(Entry.of(name, made))
+            else:
+                xml = render(part, self.path, lambda line, n=name: self.describe(n, line), doc=doc)
+                entries.append(Entry.of(name, xml.replace("\n<w:p", "<w:p").encode("utf-8")))
+        return build_zip(entries)
+
+
+def _patcher(path: Path) -> Any:
+    """docxtpl's template object: its ``patch_xml`` joins Jinja tags that Word split into runs."""
+    from docxtpl import DocxTemplate as Docxtpl  # heavy import, needed once per layout
+
+    return Docxtpl(path)
+
+
+def _order(name: str) -> tuple[int, str]:
+    """[Content_Types].xml first (as Word writes it), then the template's own order."""
+    return (0 if name == "[Content_Types].xml" else 1, "")

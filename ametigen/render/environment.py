@@ -1,0 +1,90 @@
+"""The Jinja environments of the two output formats.
+
+Both escape every printed value for their format (Markdown or WordprocessingML), so data is
+always text, never markup or template code, and a template author writes plain ``{{ value }}``.
+Undefined names are errors (StrictUndefined); printing None is an error too.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from markupsafe import Markup
+
+from ametigen.errors import TemplateProblem
+from ametigen.render.mdescape import escape as md_escape
+
+_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+_TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
+
+
+def docx_text(text: str) -> str:
+    """Text as the inside of a ``<w:t>``: XML-escaped, newlines and tabs as Word elements."""
+    return xml_escape(text).replace("\n", _BREAK).replace("\t", _TAB)
+
+
+def _finalize(escape: Callable[[str], str]) -> Callable[[Any], Markup]:
+    def finalize(value: Any) -> Markup:
+        if isinstance(value, Markup):
+            return value
+        if value is None:
+            raise TemplateProblem(
+                "the template prints a value that is empty here; guard it with {% if … %}"
+            )
+        return Markup(escape(str(value)))
+
+    return finalize
+
+
+def markdown_environment() -> jinja2.Environment:
+    # autoescape only marks template text and macro output as safe (Markup); every value is
+    # escaped for Markdown by finalize before Jinja's HTML escaping could see it.
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_finalize(md_escape),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cell"] = lambda value: Markup(md_escape(str(value), "<br>"))
+    return env
+
+
+def docx_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_finalize(docx_text),
+    )
+    env.filters["cell"] = lambda value: value
+    return env
+
+
+def compile_template(env: jinja2.Environment, source: str, path: Path) -> jinja2.Template:
+    """Compile ``source`` under the file name ``path`` so that errors can name it."""
+    try:
+        code = env.compile(source, name=path.name, filename=str(path))
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateProblem(f"{path}:{error.lineno}: {error.message}") from None
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def render(template: jinja2.Template, path: Path, describe: Callable[[int], str], **context: Any) -> str:
+    """Render; a failure becomes a TemplateProblem naming the template file and where in it."""
+    try:
+        return template.render(**context)
+    except TemplateProblem as problem:
+        raise TemplateProblem(f"{path}:{_line(problem, path, describe)}: {problem}") from None
+    except jinja2.TemplateError as error:
+        raise TemplateProblem(f"{path}:{_line(error, path, describe)}: {error}") from None
+
+
+def _line(error: BaseException, path: Path, describe: Callable[[int], str]) -> str:
+    lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+    return describe(lines[-1]) if lines and lines[-1] else "?"

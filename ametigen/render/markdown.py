@@ -1,0 +1,37 @@
+"""Markdown output: a layout's Jinja template, rendered with Markdown escaping."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from ametigen.render.environment import compile_template, markdown_environment, render
+from ametigen.render.mdescape import finish
+from ametigen.resolve.document import Document
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+@cache
+def _environment(templates: Path) -> jinja2.Environment:
+    env = markdown_environment()
+    env.loader = jinja2.FileSystemLoader(templates)  # for {% import "macros/…" %}
+    return env
+
+
+class MarkdownTemplate:
+    """A layout's ametijuhend.md.j2, compiled once; it may import from the templates folder."""
+
+    def __init__(self, path: Path, templates: Path) -> None:
+        self.path = path
+        source = path.read_text("utf-8")
+        self.template = compile_template(_environment(templates), source, path)
+
+    def render(self, doc: Document) -> bytes:
+        text = finish(render(self.template, self.path, str, doc=doc))
+        lines = [line.rstrip() for line in text.split("\n")]
+        text = _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
+        return text.encode("utf-8")

@@ -1,0 +1,57 @@
+"""Document properties (docProps/core.xml, app.xml) made from the data, never from the clock.
+
+They are written from Python after rendering — never through Jinja, which would escape twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from xml.sax.saxutils import escape
+
+from ametigen import __version__
+from ametigen.resolve.document import Document
+
+_CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/'
+    'dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/'
+    'XMLSchema-instance">{fields}</cp:coreProperties>'
+)
+_APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>ametigen {version}</Application><Company>{company}</Company></Properties>"
+)
+
+
+def document_date(doc: Document, epoch: int | None) -> dt.datetime | None:
+    """The approval date if the document has one, else SOURCE_DATE_EPOCH, else none at all."""
+    if doc.approval is not None and doc.approval.date is not None:
+        return dt.datetime.combine(doc.approval.date, dt.time(), dt.UTC)
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC)
+    return None
+
+
+def core_xml(doc: Document, epoch: int | None) -> bytes:
+    fields = [
+        f"<dc:title>{escape(doc.title)}</dc:title>",
+        f"<dc:subject>{escape(doc.unit)}</dc:subject>",
+        f"<dc:creator>{escape(doc.agency)}</dc:creator>",
+        f"<cp:lastModifiedBy>{escape(doc.agency)}</cp:lastModifiedBy>",
+        f"<dc:identifier>{escape(doc.id)}</dc:identifier>",
+    ]
+    when = document_date(doc, epoch)
+    if when is not None:
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        fields += [
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>',
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>',
+        ]
+    return _CORE.format(fields="".join(fields)).encode("utf-8")
+
+
+def app_xml(company: str) -> bytes:
+    return _APP.format(version=__version__, company=escape(company)).encode("utf-8")

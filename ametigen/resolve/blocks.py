@@ -1,0 +1,136 @@
+"""Shared blocks: find a block or one item of it, and apply a position's variations to a list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from ametigen.errors import Problem
+from ametigen.load.yamlfile import LoadedYaml
+from ametigen.resolve.where import Where
+from ametigen.schema import Insertion, ListFromBlock, Text
+from ametigen.validate import closest, validate
+
+T = TypeVar("T")
+
+
+class _TextModel(BaseModel):
+    """Wraps one text so that a block item that should be text validates like a model field."""
+
+    value: Text
+
+
+@dataclass
+class Blocks:
+    """The shared blocks of a project; lookups record problems at the referring place."""
+
+    files: dict[str, LoadedYaml]
+    problems: list[Problem]
+
+    def __post_init__(self) -> None:
+        self._seen: dict[tuple[str, str, str], Any] = {}
+
+    def block(self, name: str, where: Where) -> LoadedYaml | None:
+        """The block file ``name``; a problem at ``where`` if there is none."""
+        found = self.files.get(name)
+        if found is None:
+            guess = closest(name, sorted(self.files))
+            hint = f"; kas mõtlesid „{guess}“?" if guess else ""
+            self.problems.append(
+                where.problem(f"plokki „{name}“ ei ole (templates/blocks/{name}.yaml){hint}")
+            )
+        return found
+
+    def item(self, ref: str, where: Where, model: type[T] | None = None) -> T | str | None:
+        """Item ``file.item`` of a block, validated as ``model`` (text when None)."""
+        name, _, key = ref.partition(".")
+        if not key:
+            self.problems.append(
+                where.problem(
+                    f"siia käib ploki üks punkt kujul „{name}.tunnus“, mitte terve plokk „{name}“"
+                )
+            )
+            return None
+        block = self.block(name, where)
+        if block is None:
+            return None
+        assert isinstance(block.data, dict)
+        if key not in block.data:
+            guess = closest(key, sorted(block.data))
+            hint = f"; kas mõtlesid „{name}.{guess}“?" if guess else ""
+            self.problems.append(where.problem(f"plokis „{name}“ ei ole punkti „{key}“{hint}"))
+            return None
+        return self._validated(block, key, model)
+
+    def _validated(self, block: LoadedYaml, key: str, model: type[T] | None) -> T | str | None:
+        cache_key = (str(block.path), key, model.__name__ if model else "text")
+        if cache_key not in self._seen:
+            self._seen[cache_key] = self._validate(block, key, model)
+        result: T | str | None = self._seen[cache_key]
+        return result
+
+    def _validate(self, block: LoadedYaml, key: str, model: type[T] | None) -> T | str | None:
+        assert isinstance(block.data, dict)
+        data = block.data[key]
+        if model is None:
+            wrapped, problems = validate(_TextModel, block, at=(key,), data={"value": data})
+            for problem in problems:
+                self.problems.append(
+                    Problem(problem.path, problem.message, problem.mark, key, problem.warning)
+                )
+            return wrapped.value if wrapped else None
+        assert issubclass(model, BaseModel)
+        value, problems = validate(model, block, at=(key,), data=data)
+        self.problems.extend(problems)
+        return value  # type: ignore[return-value]
+
+    def texts(self, name: str, where: Where) -> list[tuple[str, str]] | None:
+        """All items of block ``name`` as (id, text), in file order."""
+        block = self.block(name, where)
+        if block is None:
+            return None
+        assert isinstance(block.data, dict)
+        items = [(key, self._validated(block, key, None)) for key in block.data]
+        return [(key, text) for key, text in items if isinstance(text, str)]
+
+    def shared_list(self, spec: ListFromBlock, where: Where) -> list[str]:
+        """The block's items with ``spec``'s items left out, reworded and added."""
+        items = self.texts(spec.block, where.at("plokk"))
+        if items is None:
+            return []
+        ids = [key for key, _ in items]
+        known = self._checker(spec.block, ids)
+        for index, key in enumerate(spec.omit):
+            known(key, where.at("jäta_välja", index))
+        for key in spec.reword:
+            known(key, where.at("muuda", key))
+        texts = {key: spec.reword.get(key, text) for key, text in items}
+        order = [key for key in ids if key not in spec.omit]
+        added: list[str] = []
+        last_after: dict[str, str] = {}  # several insertions after one item keep their order
+        for index, addition in enumerate(spec.add):
+            if isinstance(addition, Insertion):
+                if known(addition.after, where.at("lisa", index, "pärast")):
+                    anchor = last_after.get(addition.after, addition.after)
+                    position = order.index(anchor) + 1 if anchor in order else len(order)
+                    key = f"\0{index}"
+                    order.insert(position, key)
+                    texts[key] = addition.text
+                    last_after[addition.after] = key
+            else:
+                added.append(addition)
+        return [texts[key] for key in order] + added
+
+    def _checker(self, name: str, ids: list[str]) -> Callable[[str, Where], bool]:
+        def known(key: str, where: Where) -> bool:
+            if key in ids:
+                return True
+            guess = closest(key, ids)
+            hint = f"; kas mõtlesid „{guess}“?" if guess else ""
+            self.problems.append(where.problem(f"plokis „{name}“ ei ole punkti „{key}“{hint}"))
+            return False
+
+        return known

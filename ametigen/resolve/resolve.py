@@ -1,0 +1,298 @@
+"""Turn validated positions into Documents: defaults, blocks, references and numbers applied."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ametigen.errors import Problem
+from ametigen.load.project import LayoutSource, Sources
+from ametigen.load.yamlfile import LoadedYaml
+from ametigen.resolve import document as d
+from ametigen.resolve.blocks import Blocks
+from ametigen.resolve.numbering import number_sections
+from ametigen.resolve.where import Where
+from ametigen.schema import (
+    POSITION_KEYS,
+    BlockRef,
+    Competence,
+    Competences,
+    Position,
+    PositionRef,
+    Result,
+    Task,
+    TaskFromBlock,
+)
+from ametigen.validate import closest, validate
+
+
+@dataclass
+class Resolved:
+    """The outcome of resolving a project: documents, and every problem found on the way."""
+
+    documents: dict[str, d.Document] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
+    origins: dict[str, Origins] = field(default_factory=dict)
+    layouts: dict[str, LayoutSource] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Origins:
+    """Where each top-level field of a position came from: its file, or the org's defaults."""
+
+    position: LoadedYaml
+    org: LoadedYaml
+    defaulted: frozenset[str]
+
+    def where(self, key: str) -> Where:
+        if key in self.defaulted:
+            return Where(self.org, ("vaikimisi", key))
+        return Where(self.position, (key,))
+
+
+def resolve_project(sources: Sources) -> Resolved:
+    """Validate every position and resolve it; collect all problems instead of stopping."""
+    out = Resolved(layouts=sources.layouts)
+    defaults = checked_defaults(sources, out.problems)
+    for ident, loaded in sources.positions.items():
+        assert isinstance(loaded.data, dict)
+        defaulted = frozenset(defaults) - set(loaded.data)
+        data = {**{key: defaults[key] for key in defaulted}, **loaded.data}
+        model, problems = validate(Position, loaded, data=data)
+        out.problems += [p for p in problems if p.field.split(".")[0].split("[")[0] not in defaulted]
+        if model is not None:
+            out.positions[ident] = model
+            out.origins[ident] = Origins(loaded, sources.org_file, defaulted)
+    blocks = Blocks(sources.blocks, out.problems)
+    titles = {ident: model.title for ident, model in out.positions.items()}
+    for ident, model in out.positions.items():
+        resolver = PositionResolver(ident, model, out.origins[ident], sources, blocks, titles)
+        document = resolver.document()
+        out.problems += resolver.problems
+        if document is not None:
+            out.documents[ident] = document
+    out.problems = unique(out.problems)
+    return out
+
+
+def checked_defaults(sources: Sources, problems: list[Problem]) -> dict[str, Any]:
+    """The org file's ``vaikimisi`` entries that are valid position fields."""
+    defaults = dict(sources.org.defaults)
+    where = Where(sources.org_file, ("vaikimisi",))
+    for key in list(defaults):
+        if key not in POSITION_KEYS:
+            guess = closest(key, sorted(POSITION_KEYS))
+            hint = f"; kas mõtlesid „{guess}“?" if guess else ""
+            problems.append(where.at(key).problem(f"tundmatu väli „{key}“{hint}"))
+            del defaults[key]
+    _, found = validate(
+        Position, sources.org_file, at=("vaikimisi",), data=defaults, partial=True
+    )
+    problems += found
+    return defaults
+
+
+def unique(problems: Sequence[Problem]) -> list[Problem]:
+    """Problems in a shared block are found once per position using it; keep one of each."""
+    return list(dict.fromkeys(problems))
+
+
+class PositionResolver:
+    """Resolves one position; problems are located at the referring place."""
+
+    def __init__(
+        self,
+        ident: str,
+        model: Position,
+        origins: Origins,
+        sources: Sources,
+        blocks: Blocks,
+        titles: dict[str, str],
+    ) -> None:
+        self.ident = ident
+        self.model = model
+        self.origins = origins
+        self.sources = sources
+        self.blocks = blocks
+        self.titles = titles
+        self.problems: list[Problem] = []
+
+    def document(self) -> d.Document | None:
+        m = self.model
+        layout = self.layout()
+        rights = self.shared_list(m.rights, "õigused")
+        responsibilities = self.shared_list(m.responsibilities, "vastutus")
+        tools = self.text_or_block(m.tools, self.origins.where("töövahendid"))
+        amendment = tuple(
+            text
+            for index, entry in enumerate(m.amendment)
+            if (text := self.text_or_block(entry, self.origins.where("muutmine").at(index)))
+        )
+        if layout is None:
+            return None
+        numbers = number_sections(
+            layout.spec.sections,
+            present={
+                "tools": tools is not None,
+                "rights": rights is not None,
+                "responsibilities": responsibilities is not None,
+                "rights_responsibilities": rights is not None or responsibilities is not None,
+                "amendment": bool(amendment),
+            },
+            extra=len(m.extra_sections),
+        )
+        task_prefix = f"{numbers.by_key['tasks']}." if "tasks" in numbers.by_key else ""
+        return d.Document(
+            id=self.ident,
+            layout=layout.name,
+            agency=self.sources.org.agency,
+            approver=self.sources.org.approver,
+            title=m.title,
+            unit=m.unit,
+            manager=self.people([m.manager] if m.manager else [], "vahetu_juht"),
+            subordinates=self.people(m.subordinates, "alluvad"),
+            substitutes_for=self.people(m.substitutes_for, "asendab"),
+            substituted_by=self.people(m.substituted_by, "asendaja"),
+            purpose=m.purpose,
+            projects=m.projects,
+            group=m.group,
+            special_conditions=m.special_conditions,
+            state_secret=m.state_secret,
+            national_defence=m.national_defence,
+            general_extra=tuple(d.Row(row.label, row.text) for row in m.general_extra),
+            nr=d.Numbers(numbers.by_key),
+            tasks=self.tasks(task_prefix),
+            requirements=d.Requirements(
+                education=m.requirements.education,
+                experience=m.requirements.experience,
+                languages=m.requirements.languages,
+                knowledge=m.requirements.knowledge,
+                computer_skills=m.requirements.computer_skills,
+                personal_qualities=m.requirements.personal_qualities,
+                extra=tuple(d.Row(row.label, row.text) for row in m.requirements.extra),
+            ),
+            competences=self.competences(m.competences),
+            rights=rights,
+            responsibilities=responsibilities,
+            tools=tools,
+            extra_sections=tuple(
+                d.Section(number, section.title, section.text, tuple(section.items))
+                for number, section in zip(numbers.extra, m.extra_sections, strict=True)
+            ),
+            amendment=amendment,
+            approval=(
+                d.Approval(m.approval.date, m.approval.order, m.approval.annex)
+                if m.approval
+                else None
+            ),
+            signer=d.Signer(m.signer.name, m.signer.title) if m.signer else None,
+        )
+
+    def layout(self) -> LayoutSource | None:
+        name = self.model.layout
+        where = self.origins.where("kujundus")
+        if name is None:
+            self.problems.append(
+                where.problem("kujundus puudub; lisa „kujundus:“ siia või ametigen.yaml vaikimisi")
+            )
+            return None
+        layout = self.sources.layouts.get(name)
+        if layout is None:
+            known = sorted(self.sources.layouts)
+            self.problems.append(
+                where.problem(
+                    f"kujundust „{name}“ ei ole (templates/layouts/{name}/); "
+                    f"olemas: {', '.join(known) or 'mitte ühtegi'}"
+                )
+            )
+        return layout
+
+    def people(self, entries: Sequence[str | PositionRef], key: str) -> str:
+        """Names joined with ', ' as the documents write them; '-' when there is no one."""
+        where = self.origins.where(key)
+        names = []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, PositionRef):
+                title = self.titles.get(entry.position)
+                if title is None:
+                    at = where if key == "vahetu_juht" else where.at(index)
+                    guess = closest(entry.position, sorted(self.titles))
+                    hint = f"; kas mõtlesid „{guess}“?" if guess else ""
+                    self.problems.append(
+                        at.problem(f"ametikohta „{entry.position}“ ei ole kaustas positions/{hint}")
+                    )
+                    continue
+                names.append(title)
+            else:
+                names.append(entry)
+        return ", ".join(names) or d.EMPTY
+
+    def text_or_block(self, entry: str | BlockRef | None, where: Where) -> str | None:
+        if entry is None or isinstance(entry, str):
+            return entry
+        text = self.blocks.item(entry.block, where.at("plokk"))
+        return text if isinstance(text, str) else None
+
+    def shared_list(self, spec: Any, key: str) -> d.ListBlock | None:
+        if spec is None:
+            return None
+        if isinstance(spec, list):
+            return d.ListBlock(None, tuple(spec))
+        items = self.blocks.shared_list(spec, self.origins.where(key))
+        return d.ListBlock(spec.intro, tuple(items))
+
+    def tasks(self, prefix: str) -> tuple[d.Task, ...]:
+        where = self.origins.where("ülesanded")
+        tasks = []
+        for index, entry in enumerate(self.model.tasks):
+            task: Task | None
+            if isinstance(entry, TaskFromBlock):
+                base = self.blocks.item(entry.block, where.at(index, "plokk"), Task)
+                if not isinstance(base, Task):
+                    continue
+                task = Task.model_construct(
+                    text=entry.text if entry.text is not None else base.text,
+                    subitems=entry.subitems if entry.subitems is not None else base.subitems,
+                    results=entry.results if entry.results is not None else base.results,
+                )
+            else:
+                task = entry
+            tasks.append(
+                d.Task(
+                    number=f"{prefix}{index + 1}",
+                    text=task.text,
+                    subitems=tuple(task.subitems),
+                    results=tuple(
+                        d.Item(r.text, tuple(r.subitems)) if isinstance(r, Result) else d.Item(r)
+                        for r in task.results
+                    ),
+                )
+            )
+        return tuple(tasks)
+
+    def competences(self, spec: Competences | None) -> d.Competences | None:
+        if spec is None:
+            return None
+        where = self.origins.where("kompetentsid")
+        return d.Competences(
+            core=self.competence_list(spec.core, where.at("tööks_vajalikud")),
+            additional=self.competence_list(spec.additional, where.at("täiendavad")),
+        )
+
+    def competence_list(
+        self, entries: Sequence[str | BlockRef], where: Where
+    ) -> tuple[d.Competence, ...]:
+        result = []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, str):
+                result.append(d.Competence(None, entry))
+                continue
+            found = self.blocks.item(entry.block, where.at(index, "plokk"), Competence)
+            if isinstance(found, Competence):
+                if isinstance(found.description, str):
+                    result.append(d.Competence(found.name, found.description))
+                else:
+                    result.append(d.Competence(found.name, None, tuple(found.description)))
+        return tuple(result)

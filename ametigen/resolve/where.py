@@ -1,0 +1,29 @@
+"""A place in a source file, for problems found after validation (references, checks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ametigen.errors import Problem
+from ametigen.load.yamlfile import LoadedYaml
+from ametigen.validate import Loc, field_path, mark_of
+
+
+@dataclass(frozen=True)
+class Where:
+    """A node of a loaded file, given by its path of keys and list indices."""
+
+    source: LoadedYaml
+    loc: Loc = ()
+
+    def at(self, *parts: str | int) -> Where:
+        return Where(self.source, self.loc + parts)
+
+    def problem(self, message: str, *, warning: bool = False) -> Problem:
+        return Problem(
+            path=self.source.path,
+            message=message,
+            mark=mark_of(self.source.marks, self.loc),
+            field=field_path(self.loc),
+            warning=warning,
+        )

@@ -1,0 +1,70 @@
+"""``ametigen new``: a new position file with every field, described, ready to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ametigen.errors import AmetigenError
+from ametigen.load.project import POSITIONS, find_root, load_sources
+from ametigen.schema import Position
+from ametigen.write import write_atomic
+
+# How each field looks when filled in; required fields are written out, others commented.
+EXAMPLES = {
+    "vahetu_juht": "Osakonnajuhataja          # või {ametikoht: osakond/juhataja}",
+    "alluvad": "[]",
+    "asendab": "[]",
+    "asendaja": "[]",
+    "üldosa_lisad": "\n  - nimetus: Töökoht\n    sisu: Tallinn",
+    "ülesanded": '\n  - ülesanne: ""\n    tulemused:\n      - ""\n'
+    "  - plokk: ulesanded.uhekordsed",
+    "nõuded": '\n  haridus: ""\n  töökogemus: ""\n  keeleoskus: ""\n'
+    '  teadmised_ja_oskused: ""\n  arvutioskus: ""\n  isikuomadused: ""',
+    "kompetentsid": "\n  tööks_vajalikud:\n    - plokk: kompetentsid.kliendikesksus\n"
+    "  täiendavad:\n    - plokk: kompetentsid.korrektsus",
+    "õigused": "\n  plokk: oigused\n  jäta_välja: []\n  lisa: []",
+    "vastutus": "\n  plokk: vastutus",
+    "töövahendid": "{plokk: tekstid.toovahendid}",
+    "lisajaotised": "\n  - pealkiri: VALVEAEG\n    sisu: ...",
+    "muutmine": "\n  - plokk: tekstid.ulevaatamine",
+    "kinnitatud": "\n  kuupäev: 13.12.2024\n  käskkiri: \"177\"\n  lisa: \"4\"",
+    "allkirjastaja": "\n  nimi: Eesnimi Perenimi\n  ametikoht: Peadirektor",
+}
+
+
+class PositionExists(AmetigenError):
+    exit_code = 1
+
+
+def scaffold(layout: str) -> str:
+    """The text of a new position file for ``layout``."""
+    lines = [
+        "# Uus ametijuhend. Täida jutumärkides väljad; „#“-ga algavad read on valikulised:",
+        "# kasutamiseks eemalda rea algusest „# “. Tühi väli näidatakse dokumendis kui „-“.",
+        f"kujundus: {layout}",
+    ]
+    for name, field in Position.model_fields.items():
+        key = field.alias or name
+        if key == "kujundus":
+            continue
+        value = EXAMPLES.get(key, '""')
+        entry = f"{key}: {value}"
+        if not field.is_required():
+            entry = "\n".join("# " + line for line in entry.split("\n"))
+        lines.append(f"\n# {field.description}")
+        lines.append(entry)
+    return "\n".join(lines) + "\n"
+
+
+def new_position(project: Path, ident: str, layout: str | None) -> Path:
+    """Write positions/IDENT.yaml; refuse to overwrite. Returns the file written."""
+    sources = load_sources(find_root(project))
+    chosen = layout or sources.org.defaults.get("kujundus") or next(iter(sources.layouts), "")
+    if chosen not in sources.layouts:
+        known = ", ".join(sorted(sources.layouts))
+        raise AmetigenError(f"kujundust „{chosen}“ ei ole; olemas: {known}")
+    path = sources.root / POSITIONS / f"{ident.removesuffix('.yaml')}.yaml"
+    if path.exists():
+        raise PositionExists(f"{path.relative_to(sources.root)} on juba olemas")
+    write_atomic(path, scaffold(str(chosen)).encode("utf-8"))
+    return path

@@ -1,0 +1,411 @@
+"""The source format: pydantic models of the YAML files.
+
+This is the one place where the users' Estonian field names (the YAML keys, as the documents
+use them) meet the English names the code uses: each field's alias is its YAML key. Every model
+forbids unknown keys, so a mistyped key is an error rather than a silently dropped paragraph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+)
+
+ITEM_ID = re.compile(r"^[a-z0-9_-]+$")
+BLOCK_REF = re.compile(r"^[a-z0-9_/-]+(\.[a-z0-9_-]+)?$")
+
+
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("tekst on tühi; kirjuta siia tekst või jäta väli ära")
+    return value.strip()
+
+
+def _as_list(value: Any) -> Any:
+    """Accept a single value where a list is expected (``alluvad: Peaspetsialist``)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+Text = Annotated[str, AfterValidator(_non_empty)]
+"""Text as typed; whitespace around it is dropped, an empty text is an error."""
+
+
+class Source(BaseModel):
+    """Base of every source model: unknown keys are errors, values are taken as typed."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=False,
+        frozen=True,
+        strict=True,
+        validate_default=False,
+    )
+
+
+# --- references ------------------------------------------------------------------------------
+
+
+def _block_ref(value: str) -> str:
+    if not BLOCK_REF.match(value):
+        raise ValueError(
+            f"„{value}“ ei ole ploki nimi; kirjuta ploki faili nimi (nt „oigused“) "
+            "või faili nimi ja punkti tunnus punktiga eraldatult (nt „tekstid.ulevaatamine“)"
+        )
+    return value
+
+
+BlockName = Annotated[str, AfterValidator(_block_ref)]
+
+
+class BlockRef(Source):
+    """A reference to a shared block, or to one item of it: ``{plokk: tekstid.ulevaatamine}``."""
+
+    block: BlockName = Field(
+        alias="plokk",
+        description="Jagatud ploki nimi (fail templates/blocks/NIMI.yaml) või NIMI.punkt.",
+    )
+
+
+class PositionRef(Source):
+    """A reference to another position of the repository: ``{ametikoht: laste-heaolu/juht}``."""
+
+    position: Text = Field(
+        alias="ametikoht",
+        description="Teise ametikoha tunnus: faili tee kaustas positions/ ilma laiendita.",
+    )
+
+
+def _text_or(tag: str) -> Any:
+    def pick(value: Any) -> str:
+        return "text" if isinstance(value, str) else tag
+
+    return Discriminator(pick)
+
+
+Person = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[PositionRef, Tag("ref")], _text_or("ref")
+]
+"""A person in the chain of command: free text, or a reference to a position."""
+
+People = Annotated[list[Person], BeforeValidator(_as_list)]
+
+TextOrBlock = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[BlockRef, Tag("block")], _text_or("block")
+]
+
+
+# --- parts of a position ---------------------------------------------------------------------
+
+
+class Row(Source):
+    """An extra labelled row (an agency-specific field)."""
+
+    label: Text = Field(alias="nimetus", description="Rea nimetus, nt „Töökoht“.")
+    text: Text = Field(alias="sisu", description="Rea sisu.")
+
+
+class Result(Source):
+    """An expected result with bullets of its own."""
+
+    text: Text = Field(alias="tekst", description="Tulemuse tekst.")
+    subitems: Annotated[list[Text], Field(min_length=1)] = Field(
+        alias="alapunktid", description="Tulemuse alapunktid."
+    )
+
+
+ResultItem = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[Result, Tag("result")], _text_or("result")
+]
+
+
+class Task(Source):
+    """A main task (teenistusülesanne) and its expected results (oodatavad tulemused)."""
+
+    text: Text = Field(alias="ülesanne", description="Ülesande tekst.")
+    subitems: list[Text] = Field(
+        default_factory=list, alias="alapunktid", description="Ülesande alapunktid (sh: …)."
+    )
+    results: list[ResultItem] = Field(
+        default_factory=list, alias="tulemused", description="Oodatavad tulemused."
+    )
+
+
+class TaskFromBlock(Source):
+    """A standard task from a block, optionally with one of its parts reworded."""
+
+    block: BlockName = Field(
+        alias="plokk", description="Tüüpülesanne plokist, nt „ulesanded.uhekordsed“."
+    )
+    text: Text | None = Field(default=None, alias="ülesanne", description="Muudetud tekst.")
+    subitems: list[Text] | None = Field(
+        default=None, alias="alapunktid", description="Muudetud alapunktid."
+    )
+    results: list[ResultItem] | None = Field(
+        default=None, alias="tulemused", description="Muudetud oodatavad tulemused."
+    )
+
+
+def _task_kind(value: Any) -> str:
+    return "block" if isinstance(value, dict) and "plokk" in value else "task"
+
+
+TaskEntry = Annotated[
+    Annotated[Task, Tag("task")] | Annotated[TaskFromBlock, Tag("block")],
+    Discriminator(_task_kind),
+]
+
+
+class Requirements(Source):
+    """Requirements for the post holder (nõuded)."""
+
+    education: Text | None = Field(default=None, alias="haridus", description="Haridus.")
+    experience: Text | None = Field(
+        default=None, alias="töökogemus", description="(Erialane) töökogemus."
+    )
+    languages: Text | None = Field(default=None, alias="keeleoskus", description="Keeleoskus.")
+    knowledge: Text | None = Field(
+        default=None, alias="teadmised_ja_oskused", description="Teadmised ja oskused."
+    )
+    computer_skills: Text | None = Field(
+        default=None, alias="arvutioskus", description="Arvutikasutamise oskus."
+    )
+    personal_qualities: Text | None = Field(
+        default=None, alias="isikuomadused", description="Isikuomadused."
+    )
+    extra: list[Row] = Field(
+        default_factory=list, alias="lisad", description="Muud nõuded nimetuse ja sisuga."
+    )
+
+
+class Competences(Source):
+    """Competences: references to the competence library, or plain text items."""
+
+    core: list[TextOrBlock] = Field(
+        default_factory=list,
+        alias="tööks_vajalikud",
+        description="Tööks vajalikud kompetentsid (plokk: kompetentsid.NIMI).",
+    )
+    additional: list[TextOrBlock] = Field(
+        default_factory=list,
+        alias="täiendavad",
+        description="Täiendavad kompetentsid, isikuomadused ja teadmised.",
+    )
+
+
+class Insertion(Source):
+    """An item added to a shared list after a given item."""
+
+    text: Text = Field(alias="tekst", description="Lisatav tekst.")
+    after: Text = Field(alias="pärast", description="Punkti tunnus, mille järele lisada.")
+
+
+Addition = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[Insertion, Tag("insert")], _text_or("insert")
+]
+
+
+class ListFromBlock(Source):
+    """A shared list (rights, responsibilities) with this position's variations."""
+
+    block: BlockName = Field(alias="plokk", description="Ploki nimi, nt „oigused“.")
+    intro: Text | None = Field(
+        default=None, alias="sissejuhatus", description="Sissejuhatav rida, nt „Omab õigust:“."
+    )
+    omit: list[Text] = Field(
+        default_factory=list, alias="jäta_välja", description="Ploki punktid, mis jäetakse välja."
+    )
+    reword: dict[str, Text] = Field(
+        default_factory=dict, alias="muuda", description="Ploki punktid uue sõnastusega."
+    )
+    add: list[Addition] = Field(default_factory=list, alias="lisa", description="Lisapunktid.")
+
+
+def _list_kind(value: Any) -> str:
+    return "block" if isinstance(value, dict) else "list"
+
+
+SharedList = Annotated[
+    Annotated[list[Text], Tag("list")] | Annotated[ListFromBlock, Tag("block")],
+    Discriminator(_list_kind),
+]
+
+
+class ExtraSection(Source):
+    """An agency-specific numbered section (extension point)."""
+
+    title: Text = Field(alias="pealkiri", description="Jaotise pealkiri.")
+    text: Text | None = Field(default=None, alias="sisu", description="Jaotise tekst.")
+    items: list[Text] = Field(default_factory=list, alias="punktid", description="Punktid.")
+
+
+def _parse_date(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"„{text}“ ei ole kuupäev; kirjuta kujul pp.kk.aaaa, nt 13.12.2024")
+
+
+class Approval(Source):
+    """The KINNITATUD header: the approving order's date, number and annex number."""
+
+    date: Annotated[dt.date | None, BeforeValidator(_parse_date)] = Field(
+        default=None, alias="kuupäev", description="Käskkirja kuupäev (pp.kk.aaaa)."
+    )
+    order: Text | None = Field(default=None, alias="käskkiri", description="Käskkirja number.")
+    annex: Text | None = Field(default=None, alias="lisa", description="Lisa number.")
+
+
+class Signer(Source):
+    """Who signs the document."""
+
+    name: Text = Field(alias="nimi", description="Allkirjastaja nimi.")
+    title: Text = Field(alias="ametikoht", description="Allkirjastaja ametikoht.")
+
+
+# --- the position and the files around it -----------------------------------------------------
+
+
+class Position(Source):
+    """One job description (ametijuhend): a file under positions/."""
+
+    layout: Text | None = Field(
+        default=None, alias="kujundus", description="Kujundus (kaust templates/layouts/ all)."
+    )
+    title: Text = Field(alias="ametinimetus", description="Ametinimetus.")
+    unit: Text = Field(alias="struktuuriüksus", description="Struktuuriüksus.")
+    manager: Person | None = Field(default=None, alias="vahetu_juht", description="Vahetu juht.")
+    subordinates: People = Field(default_factory=list, alias="alluvad", description="Alluvad.")
+    substitutes_for: People = Field(
+        default_factory=list, alias="asendab", description="Keda teenistuja asendab."
+    )
+    substituted_by: People = Field(
+        default_factory=list, alias="asendaja", description="Kes teenistujat asendab."
+    )
+    purpose: Text = Field(alias="eesmärk", description="Ametikoha eesmärk.")
+    projects: Text | None = Field(
+        default=None, alias="seos_projektidega", description="Seos projektidega."
+    )
+    group: Text | None = Field(default=None, alias="ametikoha_grupp", description="Ametikoha grupp.")
+    special_conditions: Text | None = Field(
+        default=None, alias="eritingimused", description="Eritingimused."
+    )
+    state_secret: Text | None = Field(
+        default=None, alias="riigisaladus", description="Riigisaladus."
+    )
+    national_defence: Text | None = Field(
+        default=None, alias="riigikaitse", description="Riigikaitse."
+    )
+    general_extra: list[Row] = Field(
+        default_factory=list, alias="üldosa_lisad", description="Üldosa lisaread."
+    )
+    tasks: Annotated[list[TaskEntry], Field(min_length=1)] = Field(
+        alias="ülesanded", description="Peamised teenistusülesanded ja oodatavad tulemused."
+    )
+    requirements: Requirements = Field(
+        default_factory=Requirements, alias="nõuded", description="Nõuded ametikoha täitjale."
+    )
+    competences: Competences | None = Field(
+        default=None, alias="kompetentsid", description="Kompetentsid."
+    )
+    rights: SharedList | None = Field(default=None, alias="õigused", description="Õigused.")
+    responsibilities: SharedList | None = Field(
+        default=None, alias="vastutus", description="Vastutus."
+    )
+    tools: TextOrBlock | None = Field(
+        default=None, alias="töövahendid", description="Töövahendid."
+    )
+    extra_sections: list[ExtraSection] = Field(
+        default_factory=list, alias="lisajaotised", description="Asutuse lisajaotised."
+    )
+    amendment: list[TextOrBlock] = Field(
+        default_factory=list,
+        alias="muutmine",
+        description="Ametijuhendi ülevaatamise ja muutmise sätted.",
+    )
+    approval: Approval | None = Field(
+        default=None, alias="kinnitatud", description="KINNITATUD päis."
+    )
+    signer: Signer | None = Field(default=None, alias="allkirjastaja", description="Allkirjastaja.")
+
+
+POSITION_KEYS = frozenset(
+    field.alias for field in Position.model_fields.values() if field.alias is not None
+)
+
+
+class Organisation(Source):
+    """The organisation file ametigen.yaml: what all positions share."""
+
+    agency: Text = Field(alias="asutus", description="Asutuse nimi.")
+    approver: Text | None = Field(
+        default=None,
+        alias="kinnitaja",
+        description="KINNITATUD päise kinnitaja, nt „Sotsiaalkindlustusameti peadirektori“.",
+    )
+    defaults: dict[str, Any] = Field(
+        default_factory=dict,
+        alias="vaikimisi",
+        description="Iga ametikoha vaikeväärtused (samad väljad mis ametikoha failis).",
+    )
+
+
+SECTIONS = (
+    "general",
+    "purpose",
+    "tasks",
+    "requirements",
+    "rights",
+    "responsibilities",
+    "rights_responsibilities",
+    "tools",
+    "extra",
+    "amendment",
+)
+"""Section keys a layout may number; ``extra`` stands for the position's extra sections."""
+
+
+def _known_sections(keys: list[str]) -> list[str]:
+    unknown = [key for key in keys if key not in SECTIONS]
+    if unknown:
+        raise ValueError(f"unknown sections {unknown}; known: {', '.join(SECTIONS)}")
+    return keys
+
+
+class Layout(Source):
+    """A layout's layout.yaml: the sections it numbers, in order (see SECTIONS)."""
+
+    description: str = ""
+    sections: Annotated[list[str], Field(min_length=1), AfterValidator(_known_sections)]
+
+
+class Competence(Source):
+    """An item of the competence library (templates/blocks/kompetentsid.yaml)."""
+
+    name: Text = Field(alias="nimetus", description="Kompetentsi nimetus.")
+    description: Text | list[Text] = Field(
+        alias="kirjeldus", description="Kirjeldus: üks tekst või loetelu."
+    )
+
+
+SOURCE_MODELS: tuple[type[Source], ...] = (
+    BlockRef, PositionRef, Row, Result, Task, TaskFromBlock, Requirements, Competences,
+    Insertion, ListFromBlock, ExtraSection, Approval, Signer, Position, Organisation, Competence,
+)
+"""Every model whose keys a user types; used to suggest the key they meant."""

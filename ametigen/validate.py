@@ -1,0 +1,157 @@
+"""Validate loaded YAML against the schema and turn every failure into a located Problem.
+
+pydantic reports all errors of a file at once; this module keeps them all, finds each one's
+line in the YAML (the loader keeps a mark per key and list item), names the field the way the
+user wrote it, and says in plain Estonian what to do.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from ametigen.errors import Mark, Problem
+from ametigen.load.yamlfile import LoadedYaml
+from ametigen.schema import SOURCE_MODELS
+
+M = TypeVar("M", bound=BaseModel)
+Loc = tuple[str | int, ...]
+
+# Union members carry these tags in pydantic's error locations; users never typed them.
+_UNION_TAGS = frozenset({"text", "ref", "block", "task", "result", "insert", "list"})
+
+
+def validate(
+    model: type[M],
+    loaded: LoadedYaml,
+    *,
+    at: Loc = (),
+    data: Any = None,
+    partial: bool = False,
+) -> tuple[M | None, list[Problem]]:
+    """Validate ``loaded.data`` (or ``data``, found at ``at`` in the file) as ``model``.
+
+    ``partial`` checks what is there and does not ask for missing top-level fields.
+    """
+    value = loaded.data if data is None else data
+    try:
+        return model.model_validate(value), []
+    except ValidationError as error:
+        details = [
+            detail
+            for detail in error.errors()
+            if not (partial and detail["type"] == "missing" and len(detail["loc"]) == 1)
+        ]
+        return None, [problem(loaded, at, detail, value) for detail in details]
+
+
+def problem(loaded: LoadedYaml, at: Loc, detail: ErrorDetails, root: Any) -> Problem:
+    """One pydantic error as a located, user-worded Problem."""
+    loc = tuple(part for part in detail["loc"] if part not in _UNION_TAGS)
+    full = at + loc
+    if detail["type"] == "missing":
+        mark = mark_of(loaded.marks, full[:-1])
+    else:
+        mark = mark_of(loaded.marks, full)
+    return Problem(
+        path=loaded.path,
+        mark=mark,
+        field=field_path(full),
+        message=message(detail, value_at(root, loc[:-1])),
+    )
+
+
+def mark_of(marks: Mapping[Loc, Mark], loc: Loc) -> Mark | None:
+    """The mark of ``loc``, or of its nearest ancestor that has one."""
+    for end in range(len(loc), -1, -1):
+        mark = marks.get(loc[:end])
+        if mark is not None:
+            return mark
+    return None
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """``('ülesanded', 2, 'tulemused', 0)`` → ``ülesanded[3].tulemused[1]`` (counting from 1)."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+def value_at(root: Any, loc: Sequence[str | int]) -> Any:
+    value = root
+    for part in loc:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def message(detail: ErrorDetails, parent: Any) -> str:
+    """Plain Estonian for one pydantic error, with the fix."""
+    kind = detail["type"]
+    value = detail.get("input")
+    key = detail["loc"][-1] if detail["loc"] else ""
+    if kind == "missing":
+        return f"kohustuslik väli „{key}“ puudub; lisa see"
+    if kind == "extra_forbidden":
+        return unknown_key(str(key), parent)
+    if kind == "value_error":
+        return str(detail.get("ctx", {}).get("error", detail["msg"]))
+    if value is None:
+        return "väärtus puudub; kirjuta siia väärtus või jäta väli ära"
+    if kind == "string_type":
+        shape = "loetelu" if isinstance(value, list) else "alajaotis"
+        return f"siia käib tekst, mitte {shape}"
+    if kind == "list_type":
+        return "siia käib loetelu: iga punkt omal real, mis algab „- “"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        shape = "loetelu" if isinstance(value, list) else "tekst"
+        return f"siia käib alajaotis (read kujul „võti: väärtus“), mitte {shape}"
+    if kind == "too_short":
+        return "loetelu on tühi; lisa vähemalt üks punkt"
+    return str(detail["msg"])
+
+
+def unknown_key(key: str, parent: Any) -> str:
+    """'tundmatu väli' with the closest key the user may have meant."""
+    siblings = set(parent) - {key} if isinstance(parent, dict) else set()
+    candidates = sorted(known_keys(siblings))
+    text = f"tundmatu väli „{key}“"
+    guess = closest(key, candidates)
+    if guess:
+        return f"{text}; kas mõtlesid „{guess}“?"
+    return text + "; kontrolli nime kirjapilti või kustuta see rida"
+
+
+def known_keys(siblings: Iterable[str]) -> set[str]:
+    """Keys of every model that also allows all ``siblings`` (the mapping's other keys)."""
+    present = set(siblings)
+    keys: set[str] = set()
+    for model in SOURCE_MODELS:
+        aliases = {field.alias or name for name, field in model.model_fields.items()}
+        if present <= aliases:
+            keys |= aliases
+    return keys
+
+
+def closest(word: str, candidates: Sequence[str]) -> str | None:
+    """The candidate nearest to ``word``, ignoring case and Estonian diacritics."""
+    folded = {fold(candidate): candidate for candidate in candidates}
+    match = difflib.get_close_matches(fold(word), list(folded), n=1, cutoff=0.75)
+    return folded[match[0]] if match else None
+
+
+_PLAIN = str.maketrans("õäöüšž", "oaousz")
+
+
+def fold(word: str) -> str:
+    return word.casefold().translate(_PLAIN).replace("-", "_").replace(" ", "_")
