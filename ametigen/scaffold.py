@@ -16,8 +16,7 @@ EXAMPLES = {
     "asendab": "[]",
     "asendaja": "[]",
     "üldosa_lisad": "\n  - nimetus: Töökoht\n    sisu: Tallinn",
-    "ülesanded": '\n  - ülesanne: ""\n    tulemused:\n      - ""\n'
-    "  - plokk: ulesanded.uhekordsed",
+    "ülesanded": '\n  - ülesanne: ""\n    tulemused:\n      - ""\n  - plokk: ulesanded.uhekordsed',
     "nõuded": '\n  haridus: ""\n  töökogemus: ""\n  keeleoskus: ""\n'
     '  teadmised_ja_oskused: ""\n  arvutioskus: ""\n  isikuomadused: ""',
     "kompetentsid": "\n  tööks_vajalikud:\n    - plokk: kompetentsid.kliendikesksus\n"
@@ -27,7 +26,7 @@ EXAMPLES = {
     "töövahendid": "{plokk: tekstid.toovahendid}",
     "lisajaotised": "\n  - pealkiri: VALVEAEG\n    sisu: ...",
     "muutmine": "\n  - plokk: tekstid.ulevaatamine",
-    "kinnitatud": "\n  kuupäev: 13.12.2024\n  käskkiri: \"177\"\n  lisa: \"4\"",
+    "kinnitatud": '\n  kuupäev: 13.12.2024\n  käskkiri: "177"\n  lisa: "4"',
     "allkirjastaja": "\n  nimi: Eesnimi Perenimi\n  ametikoht: Peadirektor",
 }
 

@@ -302,7 +302,9 @@ class Position(Source):
     projects: Text | None = Field(
         default=None, alias="seos_projektidega", description="Seos projektidega."
     )
-    group: Text | None = Field(default=None, alias="ametikoha_grupp", description="Ametikoha grupp.")
+    group: Text | None = Field(
+        default=None, alias="ametikoha_grupp", description="Ametikoha grupp."
+    )
     special_conditions: Text | None = Field(
         default=None, alias="eritingimused", description="Eritingimused."
     )
@@ -328,9 +330,7 @@ class Position(Source):
     responsibilities: SharedList | None = Field(
         default=None, alias="vastutus", description="Vastutus."
     )
-    tools: TextOrBlock | None = Field(
-        default=None, alias="töövahendid", description="Töövahendid."
-    )
+    tools: TextOrBlock | None = Field(default=None, alias="töövahendid", description="Töövahendid.")
     extra_sections: list[ExtraSection] = Field(
         default_factory=list, alias="lisajaotised", description="Asutuse lisajaotised."
     )
@@ -405,7 +405,21 @@ class Competence(Source):
 
 
 SOURCE_MODELS: tuple[type[Source], ...] = (
-    BlockRef, PositionRef, Row, Result, Task, TaskFromBlock, Requirements, Competences,
-    Insertion, ListFromBlock, ExtraSection, Approval, Signer, Position, Organisation, Competence,
+    BlockRef,
+    PositionRef,
+    Row,
+    Result,
+    Task,
+    TaskFromBlock,
+    Requirements,
+    Competences,
+    Insertion,
+    ListFromBlock,
+    ExtraSection,
+    Approval,
+    Signer,
+    Position,
+    Organisation,
+    Competence,
 )
 """Every model whose keys a user types; used to suggest the key they meant."""

@@ -29,7 +29,11 @@ from ametigen.cli import project, report, run
 )
 @click.pass_context
 def command(
-    ctx: click.Context, positions: tuple[str, ...], out: Path | None, strict: bool, epoch: int | None
+    ctx: click.Context,
+    positions: tuple[str, ...],
+    out: Path | None,
+    strict: bool,
+    epoch: int | None,
 ) -> None:
     """Build DOCX and Markdown of all positions, or of the POSITIONS named.
 

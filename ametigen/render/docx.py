@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ class DocxTemplate:
                 made = core_xml(doc, epoch) if name == _CORE else app_xml(doc.agency)
                 entries.append(Entry.of(name, made))
             else:
-                xml = render(part, self.path, lambda line, n=name: self.describe(n, line), doc=doc)
+                xml = render(part, self.path, partial(self.describe, name), doc=doc)
                 entries.append(Entry.of(name, xml.replace("\n<w:p", "<w:p").encode("utf-8")))
         return build_zip(entries)
 

@@ -75,7 +75,9 @@ def compile_template(env: jinja2.Environment, source: str, path: Path) -> jinja2
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
-def render(template: jinja2.Template, path: Path, describe: Callable[[int], str], **context: Any) -> str:
+def render(
+    template: jinja2.Template, path: Path, describe: Callable[[int], str], **context: Any
+) -> str:
     """Render; a failure becomes a TemplateProblem naming the template file and where in it."""
     try:
         return template.render(**context)

@@ -44,17 +44,41 @@ def build_zip(entries: Iterable[Entry]) -> bytes:
         flags = 0x800  # names are UTF-8
         offset = len(body)
         body += struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, _VERSION, flags, _DEFLATE, _DOS_TIME, _DOS_DATE,
-            entry.crc, len(entry.data), entry.size, len(name), 0,
+            "<IHHHHHIIIHH",
+            0x04034B50,
+            _VERSION,
+            flags,
+            _DEFLATE,
+            _DOS_TIME,
+            _DOS_DATE,
+            entry.crc,
+            len(entry.data),
+            entry.size,
+            len(name),
+            0,
         )
         body += name + entry.data
         directory += struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, _VERSION, _VERSION, flags, _DEFLATE, _DOS_TIME,
-            _DOS_DATE, entry.crc, len(entry.data), entry.size, len(name), 0, 0, 0, 0, 0, offset,
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            _VERSION,
+            _VERSION,
+            flags,
+            _DEFLATE,
+            _DOS_TIME,
+            _DOS_DATE,
+            entry.crc,
+            len(entry.data),
+            entry.size,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
         )
         directory += name
         count += 1
-    end = struct.pack(
-        "<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), len(body), 0
-    )
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), len(body), 0)
     return bytes(body + directory + end)

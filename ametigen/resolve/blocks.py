@@ -85,7 +85,7 @@ class Blocks:
         assert issubclass(model, BaseModel)
         value, problems = validate(model, block, at=(key,), data=data)
         self.problems.extend(problems)
-        return value  # type: ignore[return-value]
+        return value
 
     def texts(self, name: str, where: Where) -> list[tuple[str, str]] | None:
         """All items of block ``name`` as (id, text), in file order."""

@@ -61,7 +61,9 @@ def resolve_project(sources: Sources) -> Resolved:
         defaulted = frozenset(defaults) - set(loaded.data)
         data = {**{key: defaults[key] for key in defaulted}, **loaded.data}
         model, problems = validate(Position, loaded, data=data)
-        out.problems += [p for p in problems if p.field.split(".")[0].split("[")[0] not in defaulted]
+        out.problems += [
+            p for p in problems if p.field.split(".")[0].split("[")[0] not in defaulted
+        ]
         if model is not None:
             out.positions[ident] = model
             out.origins[ident] = Origins(loaded, sources.org_file, defaulted)
@@ -87,9 +89,7 @@ def checked_defaults(sources: Sources, problems: list[Problem]) -> dict[str, Any
             hint = f"; kas mõtlesid „{guess}“?" if guess else ""
             problems.append(where.at(key).problem(f"tundmatu väli „{key}“{hint}"))
             del defaults[key]
-    _, found = validate(
-        Position, sources.org_file, at=("vaikimisi",), data=defaults, partial=True
-    )
+    _, found = validate(Position, sources.org_file, at=("vaikimisi",), data=defaults, partial=True)
     problems += found
     return defaults
 
