@@ -1,0 +1,78 @@
+"""Helpers shared by the tests: inline project trees, text of rendered Markdown, word counts."""
+
+from __future__ import annotations
+
+import collections
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS_DIR = REPO.parent / "shared" / "seeds"
+SEEDS = {
+    "000": "laste-heaolu/juhtivspetsialist-lastemaja",
+    "001": "oiguse-ja-jarelevalve/ekspert",
+    "002": "laste-heaolu/peaspetsialist-kriisi-ja-erihooldus",
+    "003": "teenuste/osakonnajuhataja",
+    "004": "ohvriabi-ja-ennetus/koordinaator",
+}
+"""Seed file number → the position that reproduces it."""
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of this repository's project (org file, templates, positions) in ``target``."""
+    shutil.copy(REPO / "ametigen.yaml", target / "ametigen.yaml")
+    shutil.copytree(REPO / "templates", target / "templates")
+    shutil.copytree(REPO / "positions", target / "positions")
+    return target
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write an inline test tree: path → text (dedented)."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def markdown_text(source: str) -> str:
+    """What a reader sees of ``source`` rendered: text, with line breaks and cell breaks."""
+    out: list[str] = []
+    _walk(_MARKDOWN.parse(source), out)
+    return "".join(out)
+
+
+def _walk(tokens: list[Token], out: list[str]) -> None:
+    for token in tokens:
+        if token.children:
+            _walk(token.children, out)
+        elif token.type in ("text", "code_inline"):
+            out.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif token.type == "html_inline":
+            out.append("\n" if token.content.lower().startswith("<br") else token.content)
+        if token.type.endswith("_close") or token.type == "inline":
+            out.append("\n")
+
+
+def words(text: str) -> collections.Counter[str]:
+    """Letters-only words, case-folded, as a multiset."""
+    return collections.Counter(_WORD.findall(text.casefold()))
+
+
+def word_list(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def seed_text(number: str) -> str:
+    (path,) = SEEDS_DIR.glob(f"{number}_*.txt")
+    return path.read_text(encoding="utf-8")
