@@ -20,8 +20,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 COMMANDS = {
     "build": "ametigen.cli.build",
     "check": "ametigen.cli.check",
+    "diff": "ametigen.cli.diff",
     "list": "ametigen.cli.list",
     "new": "ametigen.cli.new",
+    "textconv": "ametigen.cli.textconv",
 }
 
 

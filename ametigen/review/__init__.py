@@ -1,0 +1,1 @@
+"""Review: effective diffs between git revisions, tracked-changes DOCX, editor schemas."""

@@ -1,0 +1,145 @@
+"""Compare two snapshots position by position: what changed, and whether it is substance.
+
+Under the civil-service rules a job description may be changed without the official's consent
+only when its purpose, main tasks and required qualifications stay the same; a change there is
+*substance*. It is found by comparing the resolved documents, not their text, so a renumbered
+section or a reworded right is not mistaken for it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from ametigen.resolve.document import Document
+from ametigen.review.snapshot import Position, Snapshot
+
+Status = Literal["changed", "added", "removed", "renamed"]
+
+RENAME_SIMILARITY = 0.9
+
+LABELS = {
+    "layout": "kujundus",
+    "agency": "asutus",
+    "approver": "kinnitaja",
+    "title": "ametinimetus",
+    "unit": "struktuuriüksus",
+    "manager": "vahetu juht",
+    "subordinates": "alluvad",
+    "substitutes_for": "asendab",
+    "substituted_by": "asendaja",
+    "purpose": "eesmärk",
+    "projects": "seos projektidega",
+    "group": "ametikoha grupp",
+    "special_conditions": "eritingimused",
+    "state_secret": "riigisaladus",
+    "national_defence": "riigikaitse",
+    "general_extra": "üldosa lisad",
+    "nr": "jaotiste numbrid",
+    "tasks": "ülesanded ja tulemused",
+    "requirements": "nõuded",
+    "competences": "kompetentsid",
+    "rights": "õigused",
+    "responsibilities": "vastutus",
+    "tools": "töövahendid",
+    "extra_sections": "lisajaotised",
+    "amendment": "muutmine",
+    "approval": "kinnitatud",
+    "signer": "allkirjastaja",
+}
+"""Estonian names of the document's parts, as reviewers know them."""
+
+SUBSTANCE = ("purpose", "tasks", "requirements", "competences")
+"""Parts whose change is substance: purpose, tasks and results, requirements (competences)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One position that differs between the revisions."""
+
+    status: Status
+    ident: str
+    title: str
+    old_ident: str | None = None
+    old: Position | None = None
+    new: Position | None = None
+    fields: tuple[str, ...] = ()
+
+    @property
+    def substance(self) -> bool:
+        """Whether purpose, tasks, results or requirements changed (always for added/removed)."""
+        return self.status in ("added", "removed") or any(f in SUBSTANCE for f in self.fields)
+
+    @property
+    def labels(self) -> list[str]:
+        return [LABELS.get(name, name) for name in self.fields]
+
+
+def compare(base: Snapshot, head: Snapshot) -> list[Change]:
+    """Changes from ``base`` to ``head``, sorted by position id."""
+    changes = []
+    for ident in sorted(base.positions.keys() & head.positions.keys()):
+        old, new = base.positions[ident], head.positions[ident]
+        if old.markdown != new.markdown:
+            changes.append(_changed("changed", ident, None, old, new))
+    removed = {i: base.positions[i] for i in sorted(base.positions.keys() - head.positions.keys())}
+    added = {i: head.positions[i] for i in sorted(head.positions.keys() - base.positions.keys())}
+    for old_ident, ident in _renames(removed, added):
+        changes.append(_changed("renamed", ident, old_ident, removed.pop(old_ident), added[ident]))
+        del added[ident]
+    changes += [Change("removed", i, p.doc.title, old=p) for i, p in removed.items()]
+    changes += [Change("added", i, p.doc.title, new=p) for i, p in added.items()]
+    return sorted(changes, key=lambda change: change.ident)
+
+
+def _changed(
+    status: Status, ident: str, old_ident: str | None, old: Position, new: Position
+) -> Change:
+    fields = tuple(changed_fields(old.doc, new.doc))
+    return Change(status, ident, new.doc.title, old_ident, old, new, fields)
+
+
+def changed_fields(old: Document, new: Document) -> Iterable[str]:
+    """Names of the document's parts that differ (tasks compared without their numbers)."""
+    for field in dataclasses.fields(Document):
+        name = field.name
+        if name == "id":
+            continue
+        before, after = getattr(old, name), getattr(new, name)
+        if name == "tasks":
+            before, after = _unnumbered(before), _unnumbered(after)
+        if before != after:
+            yield name
+
+
+def _unnumbered(tasks: Iterable[object]) -> list[object]:
+    return [dataclasses.replace(task, number="") for task in tasks]  # type: ignore[type-var]
+
+
+def _renames(removed: dict[str, Position], added: dict[str, Position]) -> list[tuple[str, str]]:
+    """Pairs (old id, new id) whose text is identical or at least 90 % similar, best first."""
+    candidates = []
+    for old_ident, old in removed.items():
+        for ident, new in added.items():
+            ratio = similarity(old.markdown, new.markdown)
+            if ratio >= RENAME_SIMILARITY:
+                candidates.append((-ratio, old_ident, ident))
+    pairs, used_old, used_new = [], set(), set()
+    for _, old_ident, ident in sorted(candidates):
+        if old_ident not in used_old and ident not in used_new:
+            pairs.append((old_ident, ident))
+            used_old.add(old_ident)
+            used_new.add(ident)
+    return pairs
+
+
+def similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, a.splitlines(), b.splitlines(), autojunk=False)
+    if matcher.real_quick_ratio() < RENAME_SIMILARITY:
+        return matcher.real_quick_ratio()
+    return matcher.ratio()

@@ -1,0 +1,66 @@
+"""The effective text of every position of a project folder: resolved, numbered, rendered.
+
+Each revision is rendered with its own templates, so a template change shows as a text change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ametigen.build import Renderer
+from ametigen.errors import AmetigenError, SourceErrors
+from ametigen.pipeline import resolve
+from ametigen.resolve.document import Document
+
+SHOWN_PROBLEMS = 5
+
+
+class RevisionUnreadable(AmetigenError):
+    """A revision's sources cannot be loaded (invalid, or written for an older format)."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """One position at one revision: its resolved document and its Markdown."""
+
+    doc: Document
+    markdown: str
+
+
+@dataclass
+class Snapshot:
+    """Every position of a project at one revision, and the renderers of its layouts."""
+
+    positions: dict[str, Position]
+    renderers: dict[str, Renderer]
+
+    def docx(self, ident: str, epoch: int | None = None) -> bytes:
+        doc = self.positions[ident].doc
+        return self.renderers[doc.layout].docx.render(doc, epoch=epoch)
+
+
+def snapshot(project: Path, label: str) -> Snapshot:
+    """Resolve and render the project in ``project``; ``label`` names the revision in errors."""
+    try:
+        resolved = resolve(project)
+    except SourceErrors as error:
+        raise unreadable(label, [str(problem) for problem in error.problems]) from None
+    except AmetigenError as error:
+        raise unreadable(label, [str(error)]) from None
+    renderers = {name: Renderer(layout) for name, layout in resolved.layouts.items()}
+    positions = {}
+    for ident, doc in resolved.documents.items():
+        markdown = renderers[doc.layout].markdown.render(doc).decode("utf-8")
+        positions[ident] = Position(doc, markdown)
+    return Snapshot(positions, renderers)
+
+
+def unreadable(label: str, problems: list[str]) -> RevisionUnreadable:
+    shown = "\n".join(f"  {line}" for line in problems[:SHOWN_PROBLEMS])
+    more = len(problems) - SHOWN_PROBLEMS
+    tail = f"\n  … ja veel {more}" if more > 0 else ""
+    return RevisionUnreadable(
+        f"versiooni {label} ei saa lugeda (vigased lähtefailid või vanem vorming); "
+        f"esimesed vead:\n{shown}{tail}"
+    )
