@@ -53,14 +53,12 @@ def problem(loaded: LoadedYaml, at: Loc, detail: ErrorDetails, root: Any) -> Pro
     """One pydantic error as a located, user-worded Problem."""
     loc = tuple(part for part in detail["loc"] if part not in _UNION_TAGS)
     full = at + loc
-    if detail["type"] == "missing":
-        mark = mark_of(loaded.marks, full[:-1])
-    else:
-        mark = mark_of(loaded.marks, full)
+    # A missing field is reported at the mapping that lacks it.
+    place = full[:-1] if detail["type"] == "missing" else full
     return Problem(
         path=loaded.path,
-        mark=mark,
-        field=field_path(full),
+        mark=mark_of(loaded.marks, place),
+        field=field_path(place),
         message=message(detail, value_at(root, loc[:-1])),
     )
 
@@ -123,7 +121,8 @@ def message(detail: ErrorDetails, parent: Any) -> str:
 
 def unknown_key(key: str, parent: Any) -> str:
     """'tundmatu väli' with the closest key the user may have meant."""
-    siblings = set(parent) - {key} if isinstance(parent, dict) else set()
+    everything = known_keys(())
+    siblings = {k for k in parent if k in everything} - {key} if isinstance(parent, dict) else set()
     candidates = sorted(known_keys(siblings))
     text = f"tundmatu väli „{key}“"
     guess = closest(key, candidates)

@@ -53,6 +53,8 @@ class Sources:
     positions: dict[str, LoadedYaml]
     blocks: dict[str, LoadedYaml]
     layouts: dict[str, LayoutSource]
+    problems: list[Problem]
+    """What could not be read; the rest is still checked, so that all is reported at once."""
 
 
 def find_root(start: Path) -> Path:
@@ -100,7 +102,10 @@ class Reader:
 
 
 def load_sources(root: Path) -> Sources:
-    """Read every source of the project at ``root``; raise SourceErrors with all problems."""
+    """Read every source of the project at ``root``, keeping what cannot be read as problems.
+
+    Only an unreadable organisation file stops here (every position depends on it).
+    """
     reader = Reader(root)
     org_file = reader.read(root / ORG_FILE)
     org = None
@@ -123,9 +128,9 @@ def load_sources(root: Path) -> Sources:
             blocks[path.relative_to(block_folder).with_suffix("").as_posix()] = loaded
 
     layouts = load_layouts(reader)
-    if reader.problems or org is None or org_file is None:
+    if org is None or org_file is None:
         raise SourceErrors(reader.problems)
-    return Sources(root, org, org_file, positions, blocks, layouts)
+    return Sources(root, org, org_file, positions, blocks, layouts, reader.problems)
 
 
 def check_item_ids(loaded: LoadedYaml) -> list[Problem]:

@@ -59,7 +59,7 @@ def _mentions(resolved: Resolved, ident: str) -> Iterator[Mention]:
         where = origins.where(key)
         if key == "vahetu_juht":
             entries = [] if model.manager is None else [model.manager]
-            places = [where]
+            places = [where] * len(entries)
         else:
             entries = list(_people(model, key))
             places = [where.at(index) for index in range(len(entries))]

@@ -54,7 +54,7 @@ class Origins:
 
 def resolve_project(sources: Sources) -> Resolved:
     """Validate every position and resolve it; collect all problems instead of stopping."""
-    out = Resolved(layouts=sources.layouts)
+    out = Resolved(layouts=sources.layouts, problems=list(sources.problems))
     defaults = checked_defaults(sources, out.problems)
     for ident, loaded in sources.positions.items():
         assert isinstance(loaded.data, dict)
