@@ -23,6 +23,7 @@ COMMANDS = {
     "diff": "ametigen.cli.diff",
     "list": "ametigen.cli.list",
     "new": "ametigen.cli.new",
+    "redline": "ametigen.cli.redline",
     "textconv": "ametigen.cli.textconv",
 }
 

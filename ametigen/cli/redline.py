@@ -1,0 +1,57 @@
+"""ametigen redline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ametigen.cli import project, run
+
+
+@click.command("redline")
+@click.argument("base")
+@click.argument("positions", nargs=-1)
+@click.option("--author", default=None, help="Author of the changes (default: of the last commit).")
+@click.option(
+    "--date",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+    default=None,
+    help="Date of the changes, e.g. 2024-12-13 (default: of the last commit).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write into OUT instead of build/redline/.",
+)
+@click.pass_context
+def command(
+    ctx: click.Context,
+    base: str,
+    positions: tuple[str, ...],
+    author: str | None,
+    date: dt.datetime | None,
+    out: Path | None,
+) -> None:
+    """Write build/redline/ID.docx with Word tracked changes against BASE for each changed
+    position (or for the POSITIONS named).
+
+    BASE is a git revision (e.g. main, the last signed tag); the document is the working
+    tree's. Accepting all changes in Word gives the new text, rejecting all the BASE text.
+    """
+    from ametigen.review.redline import redline
+
+    result = run(
+        lambda: redline(project(ctx), base, positions=positions, author=author, date=date, out=out)
+    )
+    for path in result.written:
+        click.echo(str(path))
+    for ident in result.skipped:
+        click.echo(f"ametigen: {ident}: uus ametikoht, võrdlusdokumenti pole", err=True)
+    click.echo(
+        f"ametigen: {len(result.written)} kirjutatud, {len(result.unchanged)} muutmata"
+        + (f", {len(result.removed)} eemaldatud" if result.removed else ""),
+        err=True,
+    )

@@ -1,0 +1,331 @@
+"""Word tracked changes between two renderings of a document's main part (word/document.xml).
+
+The new document is kept as it is, with the old one's differences marked as revisions:
+paragraphs and table rows are aligned on their text; a paired paragraph is diffed word by word
+and its runs are rebuilt (the new runs' properties kept, removed words in ``w:del``/``w:delText``,
+added words in ``w:ins``); whole paragraphs and rows that were added or removed carry the
+revision on their paragraph mark (``w:pPr/w:rPr``) or row (``w:trPr``). Accepting every change
+gives the new text, rejecting every change the old one.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from lxml import etree
+
+from ametigen.docxtext import paragraph_text
+from ametigen.review.align import align
+
+NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{NS}}}"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+
+Element = etree._Element
+State = Literal["=", "-", "+"]
+
+
+def q(tag: str) -> str:
+    return W + tag
+
+
+@dataclass
+class Revisions:
+    """Makes ``w:ins``/``w:del`` marks with one author and date and ids counted from 1."""
+
+    author: str
+    date: str
+    next_id: int = 1
+
+    def mark(self, kind: Literal["ins", "del"]) -> Element:
+        element = etree.Element(q(kind))
+        element.set(q("id"), str(self.next_id))
+        element.set(q("author"), self.author)
+        element.set(q("date"), self.date)
+        self.next_id += 1
+        return element
+
+
+def redline_xml(old_xml: bytes, new_xml: bytes, revisions: Revisions) -> bytes:
+    """The new main part with the changes from the old one tracked."""
+    old_root = etree.fromstring(old_xml)
+    new_root = etree.fromstring(new_xml)
+    old_body, new_body = old_root.find(q("body")), new_root.find(q("body"))
+    assert old_body is not None and new_body is not None
+    section = new_body.find(q("sectPr"))
+    items = _merge(list(_blocks(old_body)), list(_blocks(new_body)), revisions)
+    for child in list(new_body):
+        new_body.remove(child)
+    for element in _regroup(items):
+        new_body.append(element)
+    if section is not None:
+        new_body.append(section)
+    return etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# --- blocks: paragraphs and table rows ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    element: Element
+    key: str
+    table: Element | None = None  # the table a row belongs to
+
+
+@dataclass(frozen=True)
+class Item:
+    """A block of the output; rows remember their tables to be regrouped into tables."""
+
+    element: Element
+    new_table: Element | None = None
+    old_table: Element | None = None
+
+
+def _blocks(parent: Element) -> Iterator[Block]:
+    for child in parent:
+        if child.tag == q("p"):
+            yield Block(child, "p\0" + paragraph_text(child))  # type: ignore[arg-type]
+        elif child.tag == q("tbl"):
+            for row in child.findall(q("tr")):
+                yield Block(row, _row_key(row), child)
+        elif child.tag not in (q("sectPr"), q("tcPr")):
+            yield Block(child, "x\0" + etree.tostring(child).decode("utf-8"))
+
+
+def _row_key(row: Element) -> str:
+    cells = row.findall(q("tc"))
+    texts = [" / ".join(paragraph_text(p) for p in c.iter(q("p"))) for c in cells]  # type: ignore[arg-type]
+    return f"r{len(cells)}\0" + " | ".join(texts)
+
+
+def _merge(old: list[Block], new: list[Block], revisions: Revisions) -> list[Item]:
+    items: list[Item] = []
+    for i, j in align([b.key for b in old], [b.key for b in new]):
+        before = old[i] if i is not None else None
+        after = new[j] if j is not None else None
+        if after is not None and before is not None:
+            element = after.element
+            if before.key != after.key:
+                element = _changed(before.element, after.element, revisions)
+            parts = list(element) if element.tag == q("holder") else [element]
+            items += [Item(part, after.table, before.table) for part in parts]
+        elif after is not None:
+            items.append(Item(_whole(after.element, "ins", revisions), after.table, None))
+        elif before is not None and not before.key.startswith("x"):
+            element = _whole(copy.deepcopy(before.element), "del", revisions)
+            items.append(Item(element, None, before.table))
+    return items
+
+
+def _regroup(items: list[Item]) -> Iterator[Element]:
+    """Blocks back into the body, consecutive rows into tables (the new table's properties)."""
+    table: Element | None = None
+    new_of: Element | None = None
+    old_of: Element | None = None
+    for item in items:
+        if item.element.tag != q("tr"):
+            if table is not None:
+                yield table
+                table = None
+            yield item.element
+            continue
+        fits = table is not None and (
+            (item.new_table is None or new_of is None or item.new_table is new_of)
+            and (item.old_table is None or old_of is None or item.old_table is old_of)
+        )
+        if not fits:
+            if table is not None:
+                yield table
+            source = item.new_table if item.new_table is not None else item.old_table
+            assert source is not None
+            table = etree.Element(q("tbl"))
+            for part in source:
+                if part.tag != q("tr"):
+                    table.append(copy.deepcopy(part))
+            new_of, old_of = item.new_table, item.old_table
+        assert table is not None
+        new_of = new_of if new_of is not None else item.new_table
+        old_of = old_of if old_of is not None else item.old_table
+        table.append(item.element)
+    if table is not None:
+        yield table
+
+
+# --- whole blocks added or removed -------------------------------------------------------------
+
+
+def _whole(element: Element, kind: Literal["ins", "del"], revisions: Revisions) -> Element:
+    """``element`` (a paragraph or row) marked as added or removed as a whole."""
+    if element.tag == q("tr"):
+        properties = element.find(q("trPr"))
+        if properties is None:
+            properties = etree.Element(q("trPr"))
+            exceptions = element.find(q("tblPrEx"))
+            element.insert(0 if exceptions is None else 1, properties)
+        change = properties.find(q("trPrChange"))
+        if change is None:
+            properties.append(revisions.mark(kind))
+        else:
+            change.addprevious(revisions.mark(kind))
+        for cell in element.findall(q("tc")):
+            for paragraph in cell.findall(q("p")):
+                _wrap_runs(paragraph, kind, revisions)
+    elif element.tag == q("p"):
+        _wrap_runs(element, kind, revisions)
+        _mark_paragraph(element, kind, revisions)
+    return element
+
+
+def _wrap_runs(paragraph: Element, kind: Literal["ins", "del"], revisions: Revisions) -> None:
+    for run in paragraph.findall(q("r")):
+        if kind == "del":
+            _to_deleted(run)
+        wrapper = revisions.mark(kind)
+        run.addprevious(wrapper)
+        wrapper.append(run)
+
+
+def _to_deleted(run: Element) -> None:
+    for text in run.findall(q("t")):
+        text.tag = q("delText")
+        text.set(XML_SPACE, "preserve")
+
+
+def _mark_paragraph(paragraph: Element, kind: Literal["ins", "del"], revisions: Revisions) -> None:
+    properties = paragraph.find(q("pPr"))
+    if properties is None:
+        properties = etree.Element(q("pPr"))
+        paragraph.insert(0, properties)
+    run_properties = properties.find(q("rPr"))
+    if run_properties is None:
+        run_properties = etree.Element(q("rPr"))
+        later = [c for c in properties if c.tag in (q("sectPr"), q("pPrChange"))]
+        if later:
+            later[0].addprevious(run_properties)
+        else:
+            properties.append(run_properties)
+    run_properties.insert(0, revisions.mark(kind))
+
+
+# --- paired blocks: word-level changes ---------------------------------------------------------
+
+
+def _changed(old: Element, new: Element, revisions: Revisions) -> Element:
+    if new.tag == q("p"):
+        rebuilt = _paragraph(old, new, revisions)
+        if rebuilt is not None:
+            return rebuilt
+        return _replaced(old, new, revisions)
+    # a row with the same number of cells: align each cell's paragraphs
+    for old_cell, new_cell in zip(old.findall(q("tc")), new.findall(q("tc")), strict=True):
+        blocks = _merge(list(_blocks(old_cell)), list(_blocks(new_cell)), revisions)
+        for child in [c for c in new_cell if c.tag != q("tcPr")]:
+            new_cell.remove(child)
+        for element in _regroup(blocks):
+            new_cell.append(element)
+    return new
+
+
+def _replaced(old: Element, new: Element, revisions: Revisions) -> Element:
+    """A paragraph that cannot be diffed by words: the old one deleted before the new one."""
+    deleted = _whole(copy.deepcopy(old), "del", revisions)
+    inserted = _whole(new, "ins", revisions)
+    holder = etree.Element(q("holder"))
+    holder.extend([deleted, inserted])
+    return holder
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    element: Element | None  # w:br, w:tab…; None for text
+    properties: Element | None
+
+
+def _tokens(paragraph: Element) -> list[Token] | None:
+    """The paragraph's runs as word tokens; None when it holds more than plain runs."""
+    tokens: list[Token] = []
+    for child in paragraph:
+        if child.tag == q("pPr"):
+            continue
+        if child.tag != q("r"):
+            return None
+        properties = child.find(q("rPr"))
+        for part in child:
+            if part.tag == q("rPr"):
+                continue
+            if part.tag == q("t"):
+                tokens += [
+                    Token(word, None, properties) for word in _WORDS.findall(part.text or "")
+                ]
+            elif part.tag in (q("br"), q("cr"), q("tab")):
+                tokens.append(Token(etree.tostring(part).decode(), part, properties))
+            else:
+                return None
+    return tokens
+
+
+def _paragraph(old: Element, new: Element, revisions: Revisions) -> Element | None:
+    before, after = _tokens(old), _tokens(new)
+    if before is None or after is None:
+        return None
+    pieces: list[tuple[State, Token]] = []
+    matcher = difflib.SequenceMatcher(
+        None, [t.text for t in before], [t.text for t in after], autojunk=False
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pieces += [("=", token) for token in after[j1:j2]]
+            continue
+        pieces += [("-", token) for token in before[i1:i2]]
+        pieces += [("+", token) for token in after[j1:j2]]
+    paragraph = etree.Element(q("p"))
+    properties = new.find(q("pPr"))
+    if properties is not None:
+        paragraph.append(copy.deepcopy(properties))
+    wrapper: Element | None = None
+    wrapper_state: State = "="
+    for state, run in _runs(pieces):
+        if state == "=":
+            paragraph.append(run)
+            wrapper = None
+            continue
+        if wrapper is None or wrapper_state != state:
+            wrapper = revisions.mark("del" if state == "-" else "ins")
+            wrapper_state = state
+            paragraph.append(wrapper)
+        wrapper.append(run)
+    return paragraph
+
+
+def _runs(pieces: list[tuple[State, Token]]) -> Iterator[tuple[State, Element]]:
+    """Consecutive tokens with the same state and run properties as one run each."""
+    run: Element | None = None
+    key: tuple[State, Element | None] | None = None
+    text: Element | None = None
+    for state, token in pieces:
+        if run is None or key != (state, token.properties):
+            if run is not None and key is not None:
+                yield key[0], run
+            run = etree.Element(q("r"))
+            if token.properties is not None:
+                run.append(copy.deepcopy(token.properties))
+            key, text = (state, token.properties), None
+        if token.element is not None:
+            run.append(copy.deepcopy(token.element))
+            text = None
+            continue
+        if text is None:
+            text = etree.SubElement(run, q("delText" if state == "-" else "t"))
+            text.set(XML_SPACE, "preserve")
+            text.text = ""
+        text.text = (text.text or "") + token.text
+    if run is not None and key is not None:
+        yield key[0], run
