@@ -25,9 +25,18 @@ ITEM_ID = re.compile(r"^[a-z0-9_-]+$")
 BLOCK_REF = re.compile(r"^[a-z0-9_/-]+(\.[a-z0-9_-]+)?$")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _non_empty(value: str) -> str:
     if not value.strip():
         raise ValueError("tekst on tühi; kirjuta siia tekst või jäta väli ära")
+    control = _CONTROL.search(value)
+    if control:
+        raise ValueError(
+            f"tekstis on nähtamatu juhtmärk U+{ord(control.group()):04X}; kustuta see "
+            "(reavahetuse jaoks alusta uut rida, tabulaatori jaoks kasuta \\t)"
+        )
     return value.strip()
 
 

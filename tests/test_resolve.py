@@ -153,7 +153,9 @@ def test_substitutes_symmetric_self_and_cycles(empty: Path) -> None:
         for line in found
     )
     assert any(
-        line.startswith("positions/b.yaml:9:12: asendaja[1]: hoiatus: ametikoha „c“ väljal „asendab“")
+        line.startswith(
+            "positions/b.yaml:9:12: asendaja[1]: hoiatus: ametikoha „c“ väljal „asendab“"
+        )
         for line in found
     )
 
