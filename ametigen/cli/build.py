@@ -49,6 +49,6 @@ def command(
     report(result.warnings)
     click.echo(
         f"ametigen: {len(result.built)} ehitatud, {len(result.unchanged)} muutmata"
-        + (f", {len(result.removed)} eemaldatud" if result.removed else ""),
+        + (f", {len(result.removed)} vana faili eemaldatud" if result.removed else ""),
         err=True,
     )
