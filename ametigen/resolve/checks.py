@@ -39,6 +39,9 @@ class Mention:
 def check_organisation(resolved: Resolved) -> list[Problem]:
     """Errors and warnings about how the positions refer to each other."""
     mentions = {ident: list(_mentions(resolved, ident)) for ident in resolved.positions}
+    by_title: dict[str, list[str]] = {}
+    for other, model in resolved.positions.items():
+        by_title.setdefault(model.title.casefold(), []).append(other)
     problems = []
     for ident, found in mentions.items():
         for mention in found:
@@ -47,7 +50,7 @@ def check_organisation(resolved: Resolved) -> list[Problem]:
             elif mention.target is not None and mention.target in mentions:
                 problems += _mirror(ident, mention, mentions[mention.target])
             elif mention.text is not None:
-                problems += _looks_like_reference(ident, mention, resolved.positions)
+                problems += _looks_like_reference(ident, mention, by_title)
     problems += _cycles(resolved, mentions)
     return problems
 
@@ -103,11 +106,10 @@ def _mirror(ident: str, mention: Mention, other: list[Mention]) -> list[Problem]
 
 
 def _looks_like_reference(
-    ident: str, mention: Mention, positions: dict[str, Position]
+    ident: str, mention: Mention, by_title: dict[str, list[str]]
 ) -> list[Problem]:
     assert mention.text is not None
-    wanted = mention.text.casefold()
-    same = [other for other, model in positions.items() if model.title.casefold() == wanted]
+    same = by_title.get(mention.text.casefold(), [])
     if not same or ident in same:
         return []
     options = " või ".join(f"{{ametikoht: {other}}}" for other in same)
