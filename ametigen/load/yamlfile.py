@@ -1,0 +1,413 @@
+"""Strict YAML loading: every scalar stays the text typed, and every value knows its place.
+
+PyYAML's parser (libyaml when available) turns the file into events; the data is built from
+the events here, so no YAML type guessing happens (``no``, ``2.10`` and ``2024-12-13`` stay
+text), explicit tags, merge keys and duplicate keys are refused, and alias expansion is
+bounded. Every problem becomes a :class:`SourceErrors` with an Estonian message for the editor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    NodeEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
+from ametigen.errors import Mark, Problem, SourceErrors
+
+KeyPath = tuple[str | int, ...]
+
+MAX_NODES = 100_000
+"""Most values one file may build, counting every alias expansion again."""
+MAX_DEPTH = 100
+"""Deepest nesting of mappings and lists one file may build."""
+
+_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_STANDARD_TAG = "tag:yaml.org,2002:"
+# Characters a YAML file may not contain at all (the YAML "printable" set, inverted).
+_NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot carry; a DOCX would be corrupt with them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_INDENT_ISSUE = (
+    "taane (tühikud rea alguses) ei klapi ümbritsevate ridadega, või jätkub tekst pärast "
+    "lõpetavat jutumärki; kui väärtus algab jutumärgi või ülakomaga, pane kogu tekst "
+    "jutumärkidesse"
+)
+_SPECIAL_START = "väärtus algab märgiga, millega YAML-is ei saa alustada"
+# (part of PyYAML's problem text, plain explanation); the first match wins.
+_HINTS = (
+    (
+        "escape",
+        "jutumärkides tekstis on vigane \\-järjend; kasuta ülakomasid '...' "
+        "või kirjuta kaldkriips kaks korda (\\\\)",
+    ),
+    ("cannot start any token", f"{_SPECIAL_START} (näiteks @, ` või %); pane tekst jutumärkidesse"),
+    ("alphabetic or numeric", f"{_SPECIAL_START} (* või &); pane tekst jutumärkidesse"),
+    ("directive", f"{_SPECIAL_START} (%); pane tekst jutumärkidesse"),
+    (
+        "tag handle",
+        "YAML-i sildid (!...) ei ole lubatud; kui tekst algab hüüumärgiga, pane "
+        "tekst jutumärkidesse",
+    ),
+    (
+        "document start",
+        "pärast dokumendi lõpu rida „...“ on veel sisu, või algab rida märgiga %; "
+        "kustuta rida „...“ või pane tekst jutumärkidesse",
+    ),
+    (
+        "mapping values are not allowed",
+        "koolon (:) on vales kohas; kui tekstis endas on koolon ja tühik, "
+        "pane kogu tekst jutumärkidesse",
+    ),
+    ("could not find expected ':'", "võtme järel puudub koolon (:) või on rea taane vale"),
+    ("did not find expected key", _INDENT_ISSUE),
+    ("expected <block end>", _INDENT_ISSUE),
+    ("expected '-' indicator", "loendi rea taane ei klapi teiste loendi ridadega"),
+    ("block sequence entries", "loendi kriips (-) on vales kohas; kontrolli taanet"),
+    ("',' or ']'", "loendi lõpus puudub nurksulg ] või on elementide vahel koma puudu"),
+    ("',' or '}'", "lõpus puudub looksulg } või on väärtuste vahel koma puudu"),
+    ("end of stream", "jutumärgid või sulud jäid faili lõpuni sulgemata"),
+)
+
+
+@dataclass(frozen=True)
+class LoadedYaml:
+    """One YAML file as plain data (dict, list, str, None) plus where each value is."""
+
+    path: Path
+    data: Any
+    marks: dict[KeyPath, Mark] = field(repr=False)
+
+
+def load_yaml_file(path: Path) -> LoadedYaml:
+    """Read and load one YAML file; raise :class:`SourceErrors` for any problem in it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise SourceErrors([Problem(path, f"faili ei saa lugeda: {reason}")]) from None
+    return load_yaml_text(raw, path)
+
+
+def load_yaml_text(text: str | bytes, path: Path) -> LoadedYaml:
+    """Load YAML text (bytes are UTF-8); raise :class:`SourceErrors` for any problem in it."""
+    if isinstance(text, bytes):
+        text = _decode(text, path)
+    text = text.removeprefix("\ufeff")
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:
+        raise _error(
+            path,
+            f"failis on nähtamatu juhtmärk {_codepoint(bad.group())}, mida "
+            "YAML ei luba (see tuleb sageli kopeerimisel kaasa); kustuta see märk",
+            _position(text, bad.start()),
+        )
+    events = _parse(text, path)
+    builder = _Builder(events, path)
+    data = builder.build()
+    if builder.problems:
+        raise SourceErrors(builder.problems)
+    return LoadedYaml(path, data, builder.marks)
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        column = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
+        mark = Mark(raw.count(b"\n", 0, error.start) + 1, column)
+        raise _error(
+            path,
+            f"fail ei ole UTF-8 kodeeringus (vigane bait 0x{raw[error.start]:02X}); "
+            "salvesta fail tekstiredaktoris kodeeringuga UTF-8",
+            mark,
+        ) from None
+
+
+def _parse(text: str, path: Path) -> list[Event]:
+    """All events of the single document in ``text`` (stream start and end included)."""
+    events: list[Event] = []
+    parser = _LOADER(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            if type(event) is DocumentStartEvent and len(events) > 1:
+                raise _error(
+                    path,
+                    "failis on mitu YAML-dokumenti: rida „---“ või „...“ alustab või lõpetab "
+                    "dokumendi; ühes failis võib olla ainult üks, kustuta see rida või tõsta "
+                    "ülejäänu eraldi faili",
+                    _mark(event),
+                )
+            events.append(event)
+    except yaml.MarkedYAMLError as error:
+        raise SourceErrors([_syntax_problem(error, text, path)]) from None
+    except (yaml.YAMLError, ValueError) as error:
+        raise _error(path, f"faili ei saa YAML-ina lugeda ({error})") from None
+    finally:
+        parser.dispose()
+    if len(events) < 3:  # only stream start and end: no document at all
+        raise _error(
+            path,
+            "fail on tühi: selles on ainult tühjad read või kommentaarid; "
+            "lisa faili sisu või kustuta fail",
+        )
+    return events
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: Path) -> Problem:
+    problem_mark = _yaml_mark(error.problem_mark)
+    context_mark = _yaml_mark(error.context_mark)
+    tab = _tab_problem(text, problem_mark, context_mark, path)
+    if tab is not None:
+        return tab
+    problem = error.problem or str(error)
+    hint = next((plain for part, plain in _HINTS if part in problem), "fail ei ole korrektne YAML")
+    message = f"YAML-i vorming on vigane: {hint}"
+    if (
+        context_mark is not None
+        and problem_mark is not None
+        and context_mark.line != problem_mark.line
+    ):
+        message += f" (seotud kohaga real {context_mark.line})"
+    return Problem(path, f"{message}. YAML-i teade: {problem}", problem_mark or context_mark)
+
+
+def _tab_problem(
+    text: str, problem: Mark | None, context: Mark | None, path: Path
+) -> Problem | None:
+    """A plain explanation if a tab character is what broke the YAML, else None."""
+    lines = text.split("\n")
+    for mark in (problem, context):
+        if mark is not None and mark.line <= len(lines):
+            line = lines[mark.line - 1]
+            column = line.find("\t", 0, len(line) - len(line.lstrip(" \t")))
+            if column >= 0:
+                return Problem(
+                    path,
+                    "rea alguses on tabulaator (Tab-klahv); YAML-is tehakse taanet ainult "
+                    "tühikutega, asenda tabulaatorid tühikutega",
+                    Mark(mark.line, column + 1),
+                )
+    if (
+        problem is not None
+        and problem.line <= len(lines)
+        and lines[problem.line - 1][problem.column - 1 :].startswith("\t")
+    ):
+        return Problem(
+            path,
+            "real on tabulaator (Tab-klahv), mida YAML siin ei luba; asenda see tühikuga "
+            "või pane kogu tekst jutumärkidesse",
+            problem,
+        )
+    return None
+
+
+class _Builder:
+    """Builds plain data from the events of one document, collecting problems.
+
+    The hot paths make marks inline and avoid helper calls: thousands of files load per run.
+    """
+
+    def __init__(self, events: list[Event], path: Path) -> None:
+        self.events = events
+        self.path = path
+        self.pos = 0
+        self.marks: dict[KeyPath, Mark] = {}
+        self.problems: list[Problem] = []
+        self.anchors: dict[str, tuple[int, int]] = {}  # anchor -> event span of its node
+        self.alias_spans: dict[int, tuple[int, int] | None] = {}  # alias event -> its target
+        self.nodes = 0
+        self.replaying = 0  # > 0 while an alias re-reads the events of its anchor
+        self.outer_alias: Mark | None = None  # the alias being expanded, as typed in the file
+
+    def build(self) -> Any:
+        while not isinstance(self.events[self.pos], NodeEvent):
+            self.pos += 1  # stream and document start
+        self.marks[()] = _mark(self.events[self.pos])
+        return self.node(())
+
+    def problem(self, message: str, event: Event) -> None:
+        if not self.replaying:  # an expansion repeats problems already reported
+            self.problems.append(Problem(self.path, message, _mark(event)))
+
+    def node(self, path: KeyPath, as_key: bool = False) -> Any:
+        start = self.pos
+        event = self.events[start]
+        self.pos = start + 1
+        self.nodes += 1
+        value: Any
+        if type(event) is ScalarEvent:
+            tag, anchor, value = event.tag, event.anchor, event.value
+            if not event.style:
+                if value in _NULLS and not as_key:
+                    value = None
+            elif event.style == '"':  # only escapes can make characters XML cannot carry
+                self.check_xml(value, event)
+        elif type(event) is AliasEvent:
+            self.nodes -= 1  # the nodes it expands to are counted
+            return self.alias(event, start, path, as_key)
+        elif isinstance(event, CollectionStartEvent):
+            if self.nodes > MAX_NODES or len(path) >= MAX_DEPTH:
+                self.too_big(event, len(path) + 1)
+            tag, anchor = event.tag, event.anchor
+            value = self.sequence(path) if type(event) is SequenceStartEvent else self.mapping(path)
+        else:  # pragma: no cover - the parser never sends anything else here
+            raise AssertionError(f"unexpected YAML event {event}")
+        if tag is not None:
+            typed = tag.replace(_STANDARD_TAG, "!!", 1)
+            self.problem(
+                f"YAML-i sildid (!...) ei ole lubatud, siin on silt „{typed}“; kustuta see, "
+                "või kui tekst ise algab hüüumärgiga, pane tekst jutumärkidesse",
+                event,
+            )
+        if anchor is not None and not self.replaying:
+            self.anchors[anchor] = (start, self.pos)
+        return value
+
+    def alias(self, event: AliasEvent, index: int, path: KeyPath, as_key: bool) -> Any:
+        if index not in self.alias_spans:  # resolve once, where the alias is in the file
+            self.alias_spans[index] = self.anchors.get(event.anchor or "")
+        span = self.alias_spans[index]
+        if span is None:
+            self.problem(
+                f"viide „*{event.anchor}“ ei viita millelegi: ankur „&{event.anchor}“ "
+                "peab olema failis enne viidet; paranda nimi või kirjuta väärtus välja",
+                event,
+            )
+            return None
+        outermost = self.outer_alias is None
+        if outermost:
+            self.outer_alias = _mark(event)
+        after = self.pos
+        self.pos = span[0]
+        self.replaying += 1
+        value = self.node(path, as_key)
+        self.replaying -= 1
+        self.pos = after
+        if outermost:
+            self.outer_alias = None
+        return value
+
+    def too_big(self, event: Event, depth: int) -> NoReturn:
+        mark = self.outer_alias or _mark(event)
+        if self.outer_alias is not None:
+            message = (
+                "viide (*...) laieneb liiga suureks: ankrute ja viidete kaudu tuleks "
+                f"failist üle {_number(MAX_NODES)} väärtuse või üle {MAX_DEPTH} "
+                "taseme; kirjuta väärtused viidete asemel välja"
+            )
+        elif depth > MAX_DEPTH:
+            message = (
+                f"väärtused on üksteise sees liiga sügaval (üle {MAX_DEPTH} taseme); "
+                "kontrolli taanet ja sulge"
+            )
+        else:
+            message = f"fail on liiga suur (üle {_number(MAX_NODES)} väärtuse); jaga see osadeks"
+        raise SourceErrors([*self.problems, Problem(self.path, message, mark)])
+
+    def check_xml(self, text: str, event: Event) -> None:
+        bad = _XML_INVALID.search(text)
+        if bad is not None:
+            self.problem(
+                f"tekstis on nähtamatu juhtmärk {_codepoint(bad.group())}, mida "
+                "Wordi fail ei talu; kustuta see (jutumärkides tekstis näiteks "
+                "järjend „\\x01“ või „\\u0001“)",
+                event,
+            )
+
+    def sequence(self, path: KeyPath) -> list[Any]:
+        items: list[Any] = []
+        events, marks = self.events, self.marks
+        while type(event := events[self.pos]) is not SequenceEndEvent:
+            item_path = (*path, len(items))
+            start = event.start_mark
+            marks[item_path] = Mark(start.line + 1, start.column + 1) if start else Mark(1, 1)
+            items.append(self.node(item_path))
+        self.pos += 1
+        return items
+
+    def mapping(self, path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_lines: dict[str, int] = {}
+        events, marks = self.events, self.marks
+        while type(event := events[self.pos]) is not MappingEndEvent:
+            key = self.key(event, path)
+            if key is None:
+                self.node((*path, ""))  # build the value only to skip it
+            elif key in first_lines:
+                self.problem(
+                    f"võti „{key}“ on selles jaotises kaks korda (esimene real "
+                    f"{first_lines[key]}); jäta üks alles",
+                    event,
+                )
+                self.node((*path, key))
+            else:
+                start = event.start_mark
+                mark = Mark(start.line + 1, start.column + 1) if start else Mark(1, 1)
+                first_lines[key] = mark.line
+                value_path = (*path, key)
+                marks[value_path] = mark
+                result[key] = self.node(value_path)
+        self.pos += 1
+        return result
+
+    def key(self, event: Event, path: KeyPath) -> str | None:
+        """The text of the next mapping key, or None (problem noted) if it cannot be one."""
+        key = self.node(path, as_key=True)
+        plain = type(event) is ScalarEvent and not event.style
+        if plain and key == "<<":
+            message = "YAML-i liitmisvõti „<<“ ei ole toetatud; kirjuta väärtused välja"
+        elif plain and key == "":
+            message = "võti on puudu: koolonist (:) vasakul peab olema nimi"
+        elif isinstance(key, str):
+            return key
+        elif key is None:  # an alias to nothing, already reported
+            return None
+        else:
+            message = (
+                "võti peab olema lihtne tekst, mitte loend ega jaotis; kui koolon on teksti "
+                "osa, pane tekst jutumärkidesse"
+            )
+        self.problem(message, event)
+        return None
+
+
+def _error(path: Path, message: str, mark: Mark | None = None) -> SourceErrors:
+    return SourceErrors([Problem(path, message, mark)])
+
+
+def _mark(event: Event) -> Mark:
+    return _yaml_mark(event.start_mark) or Mark(1, 1)  # PyYAML's parsers always set marks
+
+
+def _yaml_mark(mark: Any) -> Mark | None:
+    """PyYAML's 0-based mark as our 1-based one."""
+    return None if mark is None else Mark(mark.line + 1, mark.column + 1)
+
+
+def _position(text: str, index: int) -> Mark:
+    line_start = text.rfind("\n", 0, index) + 1
+    return Mark(text.count("\n", 0, index) + 1, index - line_start + 1)
+
+
+def _codepoint(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _number(count: int) -> str:
+    return f"{count:,}".replace(",", " ")
