@@ -1,0 +1,1 @@
+"""Checks on built DOCX files: OOXML schema validation and rendering through LibreOffice."""

@@ -1,0 +1,110 @@
+"""Render DOCX files to PDF with LibreOffice and read the text back with pdftotext."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ametigen.errors import AmetigenError
+
+_SOFFICE_NAMES = ("soffice", "libreoffice")
+_SOFFICE_PATHS = (
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+)
+
+
+class RenderError(AmetigenError):
+    """LibreOffice or pdftotext is missing, hung, failed, or wrote no output."""
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable on PATH or in a usual install place, or None."""
+    for name in _SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    for path in _SOFFICE_PATHS:
+        if os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def convert_to_pdf(docx: Path, outdir: Path, timeout: float = 120) -> Path:
+    """Convert ``docx`` to ``outdir/<stem>.pdf`` with a headless LibreOffice and return that path.
+
+    Every call runs with its own, fresh user profile, so parallel calls and a desktop
+    LibreOffice that is open at the same time do not get in each other's way.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise RenderError("LibreOffice (soffice) is not installed; cannot convert to PDF")
+    if not docx.is_file():
+        raise RenderError(f"{docx}: no such file")
+    outdir.mkdir(parents=True, exist_ok=True)
+    pdf = outdir / f"{docx.stem}.pdf"
+    pdf.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ametigen-lo-profile-") as profile:
+        command = [
+            soffice,
+            f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir.resolve()),
+            str(docx.resolve()),
+        ]
+        returncode, output = _run(command, timeout, what=f"converting {docx} to PDF")
+    if returncode != 0:
+        raise RenderError(f"LibreOffice failed on {docx} (exit status {returncode}): {output}")
+    if not pdf.is_file():
+        raise RenderError(f"LibreOffice exited 0 but wrote no {pdf}: {output or 'no output'}")
+    return pdf
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of ``pdf`` (UTF-8, in reading order) as pdftotext extracts it."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        raise RenderError("pdftotext (poppler-utils) is not installed; cannot read the PDF")
+    command = [pdftotext, "-enc", "UTF-8", str(pdf), "-"]
+    completed = subprocess.run(
+        command, stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=False
+    )
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip()
+        raise RenderError(
+            f"pdftotext failed on {pdf} (exit status {completed.returncode}): {message}"
+        )
+    return completed.stdout.decode("utf-8")
+
+
+def _run(command: list[str], timeout: float, what: str) -> tuple[int, str]:
+    """Run ``command`` in its own process group; kill the whole group when it times out."""
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        stdout, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise RenderError(f"LibreOffice timed out after {timeout:g} s {what}") from None
+    return process.returncode, stdout.decode("utf-8", "replace").strip()
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
