@@ -169,6 +169,11 @@ def _whole(element: Element, kind: Literal["ins", "del"], revisions: Revisions) 
             properties = etree.Element(q("trPr"))
             exceptions = element.find(q("tblPrEx"))
             element.insert(0 if exceptions is None else 1, properties)
+        if all(c.tag in (q("ins"), q("del"), q("trPrChange")) for c in properties):
+            # the schema wants a row property before the revision mark: the default one
+            cant_split = etree.Element(q("cantSplit"))
+            cant_split.set(q("val"), "off")
+            properties.insert(0, cant_split)
         change = properties.find(q("trPrChange"))
         if change is None:
             properties.append(revisions.mark(kind))

@@ -1,0 +1,133 @@
+"""ametigen diff on real git repositories."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ametigen.cli import main
+from ametigen.errors import AmetigenError
+from ametigen.review.diff import diff
+from tests.review_support import commit, edit, make_repo
+
+RIGHT = "saada tööülesannete täitmiseks vajalikku infot, sh ligipääse tööks"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_repo(tmp_path)
+
+
+def test_no_changes(project: Path) -> None:
+    assert diff(project).changes == []
+
+
+def test_block_edit_reaches_every_user_and_only_them(project: Path) -> None:
+    before = diff(project, "HEAD", "HEAD")  # warm: nothing changes between equal revisions
+    assert before.changes == []
+    from ametigen.review.diff import load
+
+    users = {i for i, p in load(project, None).positions.items() if RIGHT in p.markdown}
+    assert 1 <= len(users) < len(load(project, None).positions)
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+
+    result = diff(project)
+
+    assert {c.ident for c in result.changes} == users
+    for change in result.changes:
+        assert change.status == "changed"
+        assert change.fields == ("rights",)
+        assert not change.substance
+        diff_text = "\n".join(line.plain for line in result.lines(change))
+        assert "-- saada" in diff_text and "+- saada" in diff_text
+        marked = [line for line in result.lines(change) if line.partner is not None]
+        assert [s for s in marked[0].segments if s[0] != "="] == [("-", "ligipääse")]
+        assert [s for s in marked[1].segments if s[0] != "="] == [("+", "ligipääs")]
+
+
+def test_committed_revisions_and_working_tree(project: Path) -> None:
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    commit(project, "õigused")
+    assert diff(project).changes == []  # HEAD vs working tree
+    assert len(diff(project, "HEAD~1", "HEAD").changes) == len(diff(project, "HEAD~1").changes)
+    assert diff(project, "HEAD~1", "HEAD").changes
+
+
+def test_add_delete_rename(project: Path) -> None:
+    positions = project / "positions"
+    shutil.move(positions / "teenuste/osakonnajuhataja.yaml", positions / "teenuste/juhataja.yaml")
+    (positions / "ohvriabi-ja-ennetus/koordinaator.yaml").unlink()
+    shutil.copy(positions / "oiguse-ja-jarelevalve/ekspert.yaml", positions / "uus.yaml")
+    edit(positions / "uus.yaml", "ametinimetus: Ekspert", "ametinimetus: Vanemekspert")
+
+    changes = {c.ident: c for c in diff(project).changes}
+
+    assert changes["teenuste/juhataja"].status == "renamed"
+    assert changes["teenuste/juhataja"].old_ident == "teenuste/osakonnajuhataja"
+    assert changes["ohvriabi-ja-ennetus/koordinaator"].status == "removed"
+    assert changes["uus"].status == "added"
+    assert changes["uus"].title == "Vanemekspert"
+    assert len(changes) == 3
+
+
+def test_substance_versus_wording(project: Path) -> None:
+    ekspert = project / "positions/oiguse-ja-jarelevalve/ekspert.yaml"
+    juht = project / "positions/laste-heaolu/juhtivspetsialist-lastemaja.yaml"
+    edit(ekspert, "ülesanne: Muude vastutusvaldkonda", "ülesanne: Teiste vastutusvaldkonda")
+    edit(juht, "struktuuriüksus: ", "struktuuriüksus: Uus ")
+
+    changes = {c.ident: c for c in diff(project).changes}
+
+    assert changes["oiguse-ja-jarelevalve/ekspert"].substance
+    assert changes["oiguse-ja-jarelevalve/ekspert"].fields == ("tasks",)
+    assert not changes["laste-heaolu/juhtivspetsialist-lastemaja"].substance
+    assert changes["laste-heaolu/juhtivspetsialist-lastemaja"].fields == ("unit",)
+
+
+def test_competence_block_edit_is_substance(project: Path) -> None:
+    blocks = project / "templates/blocks/kompetentsid.yaml"
+    text = blocks.read_text("utf-8")
+    start = text.index("asjatundlikkus:")
+    line_end = text.index("\n", text.index("kirjeldus", start))
+    blocks.write_text(text[:line_end] + " Uus lause." + text[line_end:], "utf-8")
+
+    changes = diff(project).changes
+
+    assert changes and all(c.substance and "competences" in c.fields for c in changes)
+
+
+def test_unreadable_base_is_reported(project: Path) -> None:
+    edit(project / "ametigen.yaml", "asutus:", "asutuse_nimi:")
+    commit(project, "vana vorming")
+    (project / "ametigen.yaml").write_text(
+        (project / "ametigen.yaml").read_text("utf-8").replace("asutuse_nimi:", "asutus:"), "utf-8"
+    )
+    with pytest.raises(AmetigenError, match=r"versiooni HEAD \(\w{7}\) ei saa lugeda"):
+        diff(project)
+
+    result = CliRunner().invoke(main, ["-C", str(project), "diff"])
+    assert result.exit_code == 1
+    assert "ametigen.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_unknown_revision(project: Path) -> None:
+    result = CliRunner().invoke(main, ["-C", str(project), "diff", "pole-sellist"])
+    assert result.exit_code == 1
+    assert "pole-sellist" in result.output
+
+
+def test_formats(project: Path) -> None:
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    run = CliRunner().invoke
+    md = run(main, ["-C", str(project), "diff", "--format", "markdown"])
+    assert md.exit_code == 0, md.output
+    assert "```diff" in md.output and "<del>ligipääse</del><ins>ligipääs</ins>" in md.output
+    data = json.loads(run(main, ["-C", str(project), "diff", "--format", "json"]).output)
+    assert data["summary"]["changed"] == len(data["positions"]) > 0
+    assert data["positions"][0]["fields"] == ["rights"]
+    text = run(main, ["-C", str(project), "diff", "--format", "text"]).output
+    assert "\x1b[" not in text and "-- saada" in text

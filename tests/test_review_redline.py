@@ -1,0 +1,135 @@
+"""ametigen redline: accepting all changes gives HEAD's text, rejecting all gives BASE's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from ametigen.cli import main
+from ametigen.docxtext import docx_text
+from ametigen.review.diff import load
+from ametigen.review.redline import redline
+from tests.review_support import edit, make_repo
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def resolve_changes(data: bytes, accept: bool) -> bytes:
+    """The document with every tracked change accepted (or rejected), as Word would do it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    drop, keep = ("del", "ins") if accept else ("ins", "del")
+    for row in [r for r in root.iter(f"{W}tr") if r.find(f"{W}trPr/{W}{drop}") is not None]:
+        row.getparent().remove(row)
+    for p in [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}{drop}") is not None]:
+        p.getparent().remove(p)
+    for mark in list(root.iter(f"{W}{drop}")):
+        mark.getparent().remove(mark)
+    for mark in list(root.iter(f"{W}{keep}")):
+        parent = mark.getparent()
+        if parent.tag in (f"{W}rPr", f"{W}trPr"):
+            parent.remove(mark)
+            continue
+        for child in mark:
+            for text in child.iter(f"{W}delText"):
+                text.tag = f"{W}t"
+        index = parent.index(mark)
+        for offset, child in enumerate(list(mark)):
+            parent.insert(index + offset, child)
+        parent.remove(mark)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr("word/document.xml", etree.tostring(root))
+    return out.getvalue()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    project = make_repo(tmp_path)
+    positions = project / "positions"
+    # a word in a shared block (every user), a task added, a task removed, a purpose reworded,
+    # a rights item left out, an extra section added: paragraphs and table rows of both layouts
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    koordinaator = positions / "ohvriabi-ja-ennetus/koordinaator.yaml"
+    edit(koordinaator, "ülesanded:\n", "ülesanded:\n  - ülesanne: Uus ülesanne.\n")
+    edit(koordinaator, "Ametikoha eesmärk on abivajava", "Ametikoha peamine eesmärk on abivajava")
+    ekspert = positions / "oiguse-ja-jarelevalve/ekspert.yaml"
+    text = ekspert.read_text("utf-8")
+    start = text.index("  - ülesanne: Muude vastutusvaldkonda")
+    end = text.index("\n  - ", start + 5)
+    ekspert.write_text(text[:start] + text[end + 1 :], "utf-8")
+    juhataja = positions / "teenuste/osakonnajuhataja.yaml"
+    edit(juhataja, "  plokk: oigused\n", "  plokk: oigused\n  jäta_välja: [kaugtoo]\n")
+    with juhataja.open("a", encoding="utf-8") as stream:
+        stream.write("lisajaotised:\n  - pealkiri: VALVEAEG\n    punktid: [Üks., Kaks.]\n")
+    return project
+
+
+def test_accept_all_gives_head_and_reject_all_gives_base(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "redline"
+    report = redline(project, "HEAD", author="Mari", date=dt.datetime(2024, 12, 13), out=out)
+    base, head = load(project, "HEAD"), load(project, None)
+    changed = {p.relative_to(out).with_suffix("").as_posix() for p in report.written}
+    assert "teenuste/osakonnajuhataja" in changed and "oiguse-ja-jarelevalve/ekspert" in changed
+    assert len(changed) == 5
+    for ident in sorted(changed):
+        data = (out / f"{ident}.docx").read_bytes()
+        assert b"<w:ins " in data or b"w:ins" in zipfile.ZipFile(io.BytesIO(data)).read(
+            "word/document.xml"
+        )
+        assert docx_text(resolve_changes(data, accept=True)) == docx_text(head.docx(ident))
+        assert docx_text(resolve_changes(data, accept=False)) == docx_text(base.docx(ident))
+
+
+def test_rows_and_paragraphs_are_tracked_as_wholes(project: Path, tmp_path: Path) -> None:
+    redline(project, "HEAD", author="Mari", date=dt.datetime(2024, 12, 13), out=tmp_path)
+    with zipfile.ZipFile(tmp_path / "oiguse-ja-jarelevalve/ekspert.docx") as package:
+        ekspert = etree.fromstring(package.read("word/document.xml"))
+    with zipfile.ZipFile(tmp_path / "teenuste/osakonnajuhataja.docx") as package:
+        juhataja = etree.fromstring(package.read("word/document.xml"))
+    assert ekspert.findall(f".//{W}trPr/{W}del") or ekspert.findall(f".//{W}pPr/{W}rPr/{W}del")
+    assert juhataja.findall(f".//{W}pPr/{W}rPr/{W}del")  # the right left out
+    assert juhataja.findall(f".//{W}pPr/{W}rPr/{W}ins")  # the new section
+    marks = juhataja.findall(f".//{W}ins") + juhataja.findall(f".//{W}del")
+    assert {m.get(f"{W}author") for m in marks} == {"Mari"}
+    assert {m.get(f"{W}date") for m in marks} == {"2024-12-13T00:00:00Z"}
+    ids = [m.get(f"{W}id") for m in marks]
+    assert len(ids) == len(set(ids))
+
+
+def test_deterministic_and_from_the_commit(project: Path, tmp_path: Path) -> None:
+    first = redline(project, "HEAD", out=tmp_path / "a")
+    second = redline(project, "HEAD", out=tmp_path / "b")
+    for path in first.written:
+        assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
+    xml = zipfile.ZipFile(first.written[0]).read("word/document.xml")
+    assert b'w:author="Test Kasutaja"' in xml and b'w:date="2024-12-13T08:00:00Z"' in xml
+    assert second.written
+
+
+def test_valid_ooxml(project: Path, tmp_path: Path) -> None:
+    ooxml = pytest.importorskip("ametigen.verify.ooxml")
+    report = redline(project, "HEAD", author="Mari", date=dt.datetime(2024, 12, 13), out=tmp_path)
+    try:
+        for path in report.written:
+            assert ooxml.validate_docx(path) == [], path
+    except ooxml.OoxmlCheckUnavailableError as error:
+        pytest.skip(str(error))
+
+
+def test_cli_named_position_and_default_folder(project: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["-C", str(project), "redline", "HEAD", "teenuste/osakonnajuhataja", "--author", "A"],
+    )
+    assert result.exit_code == 0, result.output
+    written = sorted((project / "build/redline").rglob("*.docx"))
+    assert [p.relative_to(project).as_posix() for p in written] == [
+        "build/redline/teenuste/osakonnajuhataja.docx"
+    ]
