@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ametigen.errors import AmetigenError
@@ -35,9 +36,11 @@ class PositionExists(AmetigenError):
     exit_code = 1
 
 
-def scaffold(layout: str) -> str:
-    """The text of a new position file for ``layout``."""
+def scaffold(layout: str, schema: str | None = None) -> str:
+    """The text of a new position file for ``layout``; ``schema``: path for the editor modeline."""
+    modeline = [f"# yaml-language-server: $schema={schema}"] if schema else []
     lines = [
+        *modeline,
         "# Uus ametijuhend. Täida jutumärkides väljad; „#“-ga algavad read on valikulised:",
         "# kasutamiseks eemalda rea algusest „# “. Tühi väli näidatakse dokumendis kui „-“.",
         f"kujundus: {layout}",
@@ -65,5 +68,6 @@ def new_position(project: Path, ident: str, layout: str | None) -> Path:
     path = sources.root / POSITIONS / f"{ident.removesuffix('.yaml')}.yaml"
     if path.exists():
         raise PositionExists(f"{path.relative_to(sources.root)} on juba olemas")
-    write_atomic(path, scaffold(str(chosen)).encode("utf-8"))
+    schema = os.path.relpath(sources.root / "schema" / "position.schema.json", path.parent)
+    write_atomic(path, scaffold(str(chosen), Path(schema).as_posix()).encode("utf-8"))
     return path

@@ -24,6 +24,7 @@ COMMANDS = {
     "list": "ametigen.cli.list",
     "new": "ametigen.cli.new",
     "redline": "ametigen.cli.redline",
+    "schema": "ametigen.cli.schema",
     "textconv": "ametigen.cli.textconv",
 }
 

@@ -1,0 +1,32 @@
+"""ametigen schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ametigen.cli import project, run
+
+
+@click.command("schema")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write into OUT instead of the project's schema/ folder.",
+)
+@click.pass_context
+def command(ctx: click.Context, out: Path | None) -> None:
+    """Write the JSON Schemas of position files, block files and ametigen.yaml.
+
+    Editors use them for completion, descriptions and inline errors; `ametigen new` points
+    new position files at schema/position.schema.json.
+    """
+    from ametigen.review.jsonschema import schemas, write_schemas
+
+    folder = out or project(ctx) / "schema"
+    written = run(lambda: write_schemas(folder))
+    click.echo(
+        f"ametigen: {len(schemas())} skeemi kaustas {folder}, {len(written)} muutus", err=True
+    )
