@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 BASE   ?= HEAD
 
 .DEFAULT_GOAL := build
-.PHONY: help build test check golden clean
+.PHONY: help build test check golden clean diff
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ check: $(STAMP) ## Validate the sources, then lint (ruff) and type-check (mypy) 
 	$(BIN)/ruff check ametigen tests tools
 	$(BIN)/ruff format --check ametigen tests tools
 	$(BIN)/mypy
+
+diff: $(STAMP) ## Show the effective text changes against BASE (default HEAD)
+	$(BIN)/ametigen diff $(BASE)
 
 golden: $(STAMP) ## Regenerate tests/golden/ (expected Markdown of the positions); review the diff
 	rm -rf build/golden tests/golden
