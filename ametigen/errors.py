@@ -1,4 +1,4 @@
-"""Errors a user can cause. They print as ``path:line:col: field: message``, never as a traceback."""
+"""Errors a user can cause: printed as ``path:line:col: field: message``, without a traceback."""
 
 from __future__ import annotations
 
