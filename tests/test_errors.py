@@ -1,0 +1,90 @@
+"""No input, however broken, gives a traceback: template errors name their file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ametigen.cli import main
+
+MD = Path("templates/layouts/nummerdatud/ametijuhend.md.j2")
+DOCX = Path("templates/layouts/nummerdatud/ametijuhend.docx")
+
+
+def run(project: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["-C", str(project), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stderr
+
+
+def test_markdown_template_syntax_error_names_file_and_line(project: Path) -> None:
+    path = project / MD
+    lines = path.read_text("utf-8").splitlines()
+    lines[9] = "{% if doc.title %}"  # never closed
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    code, err = run(project, "build")
+    assert code == 1
+    assert f"{project / MD}:" in err and "endif" in err
+
+
+def test_markdown_template_undefined_name_names_file_and_line(project: Path) -> None:
+    path = project / MD
+    text = path.read_text("utf-8").replace("{{ doc.purpose }}", "{{ doc.purpose_x }}")
+    path.write_text(text, "utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "purpose_x" in row)
+    code, err = run(project, "build")
+    assert code == 1
+    assert f"{project / MD}:{line}:" in err and "purpose_x" in err
+
+
+def test_docx_template_error_names_file_and_place(project: Path) -> None:
+    import zipfile
+
+    path = project / DOCX
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"doc.nr.purpose", b"doc.nr.nonexistent", 1
+    )
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    code, err = run(project, "build")
+    assert code == 1
+    assert str(project / DOCX) in err and "nonexistent" in err and "word/document.xml" in err
+
+
+def test_not_a_docx_template(project: Path) -> None:
+    (project / DOCX).write_bytes(b"not a zip")
+    code, err = run(project, "build")
+    assert code == 1 and "not a readable .docx file" in err
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.support import copy_project
+
+    folder = copy_project(tmp_path_factory.mktemp("fuzz"))
+    shutil.rmtree(folder / "positions")
+    (folder / "positions").mkdir()
+    return folder
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    content=st.binary(max_size=200)
+    | st.text(st.sampled_from("abc: -[]{}&*!|>'\"\n\t #%@`,?ü"), max_size=120).map(str.encode)
+)
+def test_arbitrary_file_contents_never_crash(scratch: Path, content: bytes) -> None:
+    (scratch / "positions" / "x.yaml").write_bytes(content)
+    code, err = run(scratch, "check")
+    assert code == 1
+    assert err.startswith("positions/x.yaml")
