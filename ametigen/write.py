@@ -4,29 +4,91 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import TracebackType
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
     """Put ``data`` at ``path`` all at once (temporary file + rename); False if it was there."""
+    with Staged() as staged:
+        return staged.add(path, data)
+
+
+def _unchanged(path: Path, data: bytes) -> bool:
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
+        return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
+        return False
+
+
+class Staged:
+    """Files written next to their targets under temporary names, renamed into place together.
+
+    Leaving the ``with`` block normally renames them all — with Ctrl-C and SIGTERM held back
+    for those few milliseconds; leaving it by an exception (an interrupted build) deletes them,
+    so the targets stay exactly as they were.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Path, Path]] = []
+
+    def add(self, path: Path, data: bytes) -> bool:
+        """Stage ``data`` for ``path``; False when ``path`` already holds exactly that."""
+        if _unchanged(path, data):
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.pending.append((Path(name), path))
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return True
+        return True
+
+    def __enter__(self) -> Staged:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is not None:
+            self.discard()
+            return
+        with _signals_held():
+            for temporary, path in self.pending:
+                os.replace(temporary, path)
+        self.pending.clear()
+
+    def discard(self) -> None:
+        for temporary, _ in self.pending:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        self.pending.clear()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done (main thread only), then act on them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {
+        number: signal.signal(number, lambda signum, frame: received.append(signum))
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if received:
+            signal.raise_signal(received[0])
 
 
 def remove_stale(folder: Path, suffix: str, keep: Iterable[Path]) -> list[Path]:

@@ -1,0 +1,63 @@
+"""Write stage: all outputs or none; nothing half-written; stale outputs removed."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from ametigen.write import Staged, _signals_held, remove_leftovers, remove_stale, write_atomic
+
+
+def test_staged_files_appear_together(tmp_path: Path) -> None:
+    with Staged() as staged:
+        assert staged.add(tmp_path / "a" / "one.md", b"1")
+        assert staged.add(tmp_path / "two.md", b"2")
+        assert not (tmp_path / "two.md").exists()
+    assert (tmp_path / "a" / "one.md").read_bytes() == b"1"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["one.md", "two.md"]
+
+
+def test_interrupted_staging_leaves_targets_as_they_were(tmp_path: Path) -> None:
+    (tmp_path / "old.md").write_bytes(b"old")
+    with pytest.raises(KeyboardInterrupt), Staged() as staged:
+        staged.add(tmp_path / "old.md", b"new")
+        staged.add(tmp_path / "other.md", b"other")
+        raise KeyboardInterrupt
+    assert [p.name for p in tmp_path.iterdir()] == ["old.md"]
+    assert (tmp_path / "old.md").read_bytes() == b"old"
+
+
+def test_unchanged_content_is_not_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / "x.md"
+    assert write_atomic(path, b"same")
+    os.utime(path, (1, 1))
+    assert not write_atomic(path, b"same")
+    assert path.stat().st_mtime == 1
+
+
+def test_ctrl_c_waits_until_the_renames_are_done() -> None:
+    done = []
+    with pytest.raises(KeyboardInterrupt), _signals_held():
+        signal.raise_signal(signal.SIGINT)
+        done.append("after the signal")
+    assert done == ["after the signal"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_stale_outputs_and_leftovers_go(tmp_path: Path) -> None:
+    keep = tmp_path / "a" / "keep.md"
+    gone = tmp_path / "b" / "gone.md"
+    for path in (keep, gone):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    leftover = tmp_path / "a" / ".keep.md.abc.tmp"
+    leftover.write_text("half")
+    assert remove_stale(tmp_path, ".md", [keep]) == [gone]
+    remove_leftovers(tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "a",
+        "a/keep.md",
+    ]
