@@ -1,30 +1,43 @@
 """Build: render every (or the named) position into build/md and build/docx.
 
-All sources are loaded and checked first; if anything is wrong nothing is written. Then each
-document is rendered in memory, and only then written, each file atomically. A document whose
-inputs (its resolved text, its layout's templates, the tool's version) are unchanged since the
-last build is not rendered again: the state file remembers a fingerprint of those inputs.
+All sources are checked first; if anything is wrong nothing is written. Then each document is
+rendered in memory — on every core when there are many — and only then written, each file
+atomically. The build is incremental, from content (see :mod:`ametigen.incremental`): with
+nothing changed it only hashes the sources; after edits of positions alone only those are loaded
+and resolved; and a document is rendered only when a fingerprint of its inputs changed.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ametigen import __version__
-from ametigen.errors import AmetigenError, Problem
-from ametigen.load.project import POSITIONS, LayoutSource
-from ametigen.pipeline import resolve
-from ametigen.render.docx import DocxTemplate
-from ametigen.render.markdown import MarkdownTemplate
-from ametigen.resolve.document import Document
+from ametigen.errors import AmetigenError, Problem, SourceErrors
+from ametigen.incremental import (
+    STATE_FILE,
+    Entry,
+    State,
+    digest,
+    encode_state,
+    generator_fingerprint,
+    load_state,
+    scan,
+)
+from ametigen.load.project import POSITIONS, LayoutSource, find_root
 from ametigen.write import remove_leftovers, remove_stale, write_atomic
 
-STATE_FILE = ".ametigen-state.json"
+if TYPE_CHECKING:
+    from ametigen.resolve.document import Document
+    from ametigen.resolve.resolve import Resolved
+
+PARALLEL_FROM = 48
+"""Fewer documents than this render faster in this process than a pool of workers starts."""
+
+Progress = Callable[[Iterable[str]], Iterable[str]]
 
 
 class UnknownPosition(AmetigenError):
@@ -53,20 +66,31 @@ class Outputs:
     def of(cls, out: Path, ident: str) -> Outputs:
         return cls(out / "md" / f"{ident}.md", out / "docx" / f"{ident}.docx")
 
+    def exist(self) -> bool:
+        return self.markdown.is_file() and self.docx.is_file()
+
 
 class Renderer:
-    """A layout's two templates, prepared once per build."""
+    """A layout's two templates, prepared once per build (and inherited by the workers)."""
 
     def __init__(self, layout: LayoutSource) -> None:
+        from ametigen.render.docx import DocxTemplate
+        from ametigen.render.markdown import MarkdownTemplate
+
         self.markdown = MarkdownTemplate(layout.markdown, layout.folder.parent.parent)
         self.docx = DocxTemplate(layout.docx)
-        digest = hashlib.sha256()
-        templates = layout.folder.parent.parent
-        for path in sorted([*layout.folder.rglob("*"), *(templates / "macros").rglob("*")]):
-            if path.is_file():
-                digest.update(f"{path.relative_to(templates)}\0".encode())
-                digest.update(path.read_bytes())
-        self.fingerprint = digest.hexdigest()
+
+    def render(self, doc: Document, epoch: int | None) -> tuple[bytes, bytes]:
+        return self.markdown.render(doc), self.docx.render(doc, epoch=epoch)
+
+
+@dataclass
+class Resolution:
+    """The documents this build resolved (all, or only the changed ones) and the warnings."""
+
+    resolved: Resolved
+    warnings: list[Problem]
+    complete: bool  # every position was resolved
 
 
 def build(
@@ -76,56 +100,167 @@ def build(
     out: Path | None = None,
     epoch: int | None = None,
     strict: bool = False,
-    progress: Callable[[Iterable[str]], Iterable[str]] = lambda items: items,
+    progress: Progress = lambda items: items,
 ) -> BuildReport:
     """Build the project in ``project`` into ``out`` (default: its build/ folder)."""
-    resolved = resolve(project, strict=strict)
-    root = project.resolve()
+    root = find_root(project)
     out = (out or root / "build").resolve()
-    selected = select(resolved.documents, positions, root)
+    now = scan(root)
+    selected = select(now.positions, positions, root)
     state = load_state(out)
-    renderers: dict[str, Renderer] = {}
-    report = BuildReport(warnings=[p for p in resolved.problems if p.warning])
-    rendered: dict[str, tuple[str, bytes, bytes]] = {}
-    for ident in progress(selected):
-        doc = resolved.documents[ident]
-        if doc.layout not in renderers:
-            renderers[doc.layout] = Renderer(resolved.layouts[doc.layout])
-        renderer = renderers[doc.layout]
-        fingerprint = fingerprint_of(doc, renderer, epoch)
-        outputs = Outputs.of(out, ident)
-        if state.get(ident) == fingerprint and outputs.markdown.exists() and outputs.docx.exists():
-            report.unchanged.append(ident)
-            continue
-        markdown = renderer.markdown.render(doc)
-        docx = renderer.docx.render(doc, epoch=epoch)
-        rendered[ident] = (fingerprint, markdown, docx)
+    changed = state.changed(now, epoch)
+    if changed is not None:
+        changed |= {ident for ident in selected if not Outputs.of(out, ident).exist()}
+        if not changed:
+            fail(state.warnings, strict)
+            return BuildReport(unchanged=selected, warnings=state.warnings)
+    resolution = resolve_changed(root, state, changed) if changed is not None else None
+    resolution = resolution or resolve_all(root)
+    fail(resolution.warnings, strict)
+    documents = resolution.resolved.documents
 
+    report = BuildReport(warnings=resolution.warnings)
+    entries = dict(state.entries) if not resolution.complete else {}
+    pending: list[str] = []
+    wanted = set(selected)
+    for ident, doc in documents.items():
+        old = state.entries.get(ident)
+        fingerprint = digest(generator_fingerprint(), now.layout(doc.layout), f"{epoch}", repr(doc))
+        if ident not in wanted:
+            entries[ident] = summary(resolution.resolved, ident, "", old.fingerprint if old else "")
+            continue
+        entries[ident] = summary(resolution.resolved, ident, now.positions[ident], fingerprint)
+        if old is not None and old.fingerprint == fingerprint and Outputs.of(out, ident).exist():
+            report.unchanged.append(ident)
+        else:
+            pending.append(ident)
+    report.unchanged += [ident for ident in selected if ident not in documents]
+
+    rendered = render_all(
+        [documents[ident] for ident in pending], resolution.resolved.layouts, epoch, progress
+    )
     remove_leftovers(out)
-    for ident, (fingerprint, markdown, docx) in rendered.items():
+    for ident, (markdown, docx) in zip(pending, rendered, strict=True):
         outputs = Outputs.of(out, ident)
         for path, data in ((outputs.markdown, markdown), (outputs.docx, docx)):
             if write_atomic(path, data):
                 report.written.append(path)
-        state[ident] = fingerprint
         report.built.append(ident)
-    if not positions:
-        keep = [Outputs.of(out, ident) for ident in resolved.documents]
+    report.built.sort()
+    report.unchanged.sort()
+    if not positions and resolution.complete:
+        keep = [Outputs.of(out, ident) for ident in documents]
         report.removed += remove_stale(out / "md", ".md", [o.markdown for o in keep])
         report.removed += remove_stale(out / "docx", ".docx", [o.docx for o in keep])
-        state = {ident: fp for ident, fp in state.items() if ident in resolved.documents}
-    save_state(out, state)
+    next_state = State(now.context, epoch, entries, resolution.warnings)
+    write_atomic(out / STATE_FILE, encode_state(next_state))
     return report
 
 
-def select(documents: dict[str, Document], names: Sequence[str], root: Path) -> list[str]:
+def resolve_all(root: Path) -> Resolution:
+    from ametigen.pipeline import resolve_checked
+
+    resolved = resolve_checked(root)
+    return Resolution(resolved, resolved.problems, complete=True)
+
+
+def resolve_changed(root: Path, state: State, changed: set[str]) -> Resolution | None:
+    """Resolve only the ``changed`` positions, or None when that is not enough.
+
+    It is enough when their titles and references (what other documents and the organisation
+    checks read from them) are as before, and none of them had a warning: then everything else
+    is as the last build left it.
+    """
+    from ametigen.pipeline import resolve_some
+
+    if any(str(p.path) in {position_file(i) for i in changed} for p in state.warnings):
+        return None
+    known = {ident: entry.title for ident, entry in state.entries.items() if ident not in changed}
+    resolved = resolve_some(root, changed, known)
+    if any(not problem.warning for problem in resolved.problems):
+        return None  # report every error of the project, as a full build does
+    for ident in changed:
+        new = summary(resolved, ident, "", "")
+        old = state.entries[ident]
+        if (new.title, new.people) != (old.title, old.people):
+            return None
+    warnings = list(dict.fromkeys([*state.warnings, *resolved.problems]))
+    return Resolution(resolved, warnings, complete=False)
+
+
+def summary(resolved: Resolved, ident: str, source: str, fingerprint: str) -> Entry:
+    """The state entry of a resolved position."""
+    model = resolved.positions[ident]
+    people = (model.manager, model.subordinates, model.substitutes_for, model.substituted_by)
+    return Entry(source, fingerprint, model.title, digest(repr(people)))
+
+
+def fail(problems: list[Problem], strict: bool) -> None:
+    """Raise SourceErrors for the errors (with ``strict``, also the warnings) in ``problems``."""
+    failing = [p for p in problems if strict or not p.warning]
+    if failing:
+        raise SourceErrors(problems if strict else failing)
+
+
+# ---------------------------------------------------------------- rendering, on every core
+
+_JOB: tuple[list[tuple[Renderer, Document]], int | None] | None = None
+"""The work of a parallel render; forked workers inherit it, templates already prepared."""
+
+
+def render_all(
+    docs: list[Document], layouts: dict[str, LayoutSource], epoch: int | None, progress: Progress
+) -> list[tuple[bytes, bytes]]:
+    """Markdown and DOCX bytes of ``docs``, in their order, on several cores if there are many."""
+    global _JOB
+    renderers: dict[str, Renderer] = {}
+    jobs = []
+    for doc in docs:
+        if doc.layout not in renderers:
+            renderers[doc.layout] = Renderer(layouts[doc.layout])
+        jobs.append((renderers[doc.layout], doc))
+    idents = progress(doc.id for doc in docs)
+    workers = min(_cores(), len(jobs) // PARALLEL_FROM)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [
+            renderer.render(doc, epoch) for (renderer, doc), _ in zip(jobs, idents, strict=True)
+        ]
+    _JOB = (jobs, epoch)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunk = max(1, len(jobs) // (workers * 16))
+            results = pool.imap(_render_one, range(len(jobs)), chunksize=chunk)
+            return [result for result, _ in zip(results, idents, strict=True)]
+    finally:
+        _JOB = None
+
+
+def _render_one(index: int) -> tuple[bytes, bytes]:
+    assert _JOB is not None
+    jobs, epoch = _JOB
+    renderer, doc = jobs[index]
+    return renderer.render(doc, epoch)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# ---------------------------------------------------------------- naming positions
+
+
+def select(known: Iterable[str], names: Sequence[str], root: Path) -> list[str]:
     """Position ids for ``names`` (ids or paths of position files); all when none are named."""
+    known = list(known)
     if not names:
-        return list(documents)
+        return known
     chosen = []
     for name in names:
         ident = position_id(name, root)
-        if ident not in documents:
+        if ident not in known:
             raise UnknownPosition(f"{name}: ametikohta ei ole (vaata: ametigen list)")
         chosen.append(ident)
     return list(dict.fromkeys(chosen))
@@ -144,33 +279,5 @@ def position_id(name: str, root: Path) -> str:
     return "/".join(parts)
 
 
-def fingerprint_of(doc: Document, renderer: Renderer, epoch: int | None) -> str:
-    """Everything a document's bytes depend on: generator, templates, date and resolved text."""
-    text = f"{generator_fingerprint()}\n{renderer.fingerprint}\n{epoch}\n{doc!r}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@cache
-def generator_fingerprint() -> str:
-    """The version and the code of ametigen itself: a changed generator rebuilds everything."""
-    digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def load_state(out: Path) -> dict[str, str]:
-    try:
-        state = json.loads((out / STATE_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(state, dict) or state.get("version") != __version__:
-        return {}
-    documents = state.get("documents")
-    return dict(documents) if isinstance(documents, dict) else {}
-
-
-def save_state(out: Path, documents: dict[str, str]) -> None:
-    state = {"version": __version__, "documents": dict(sorted(documents.items()))}
-    write_atomic(out / STATE_FILE, (json.dumps(state, indent=1) + "\n").encode("utf-8"))
+def position_file(ident: str) -> str:
+    return f"{POSITIONS}/{ident}.yaml"

@@ -1,17 +1,21 @@
 """Load stage: find a project's files and read them, strictly, with every problem collected.
 
 A project is a folder holding ``ametigen.yaml``, ``positions/`` and ``templates/``.
+The schema (pydantic) is imported only when files are read, so that finding them stays cheap.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ametigen.errors import AmetigenError, Problem, SourceErrors
-from ametigen.load.yamlfile import LoadedYaml, load_yaml_text
-from ametigen.schema import ITEM_ID, Layout, Organisation
-from ametigen.validate import validate
+
+if TYPE_CHECKING:
+    from ametigen.load.yamlfile import LoadedYaml
+    from ametigen.schema import Layout, Organisation
 
 ORG_FILE = "ametigen.yaml"
 POSITIONS = "positions"
@@ -84,6 +88,8 @@ class Reader:
 
     def read(self, path: Path) -> LoadedYaml | None:
         """The file's mapping, or None after recording why it cannot be had."""
+        from ametigen.load.yamlfile import load_yaml_text
+
         relative = path.relative_to(self.root) if path.is_absolute() else path
         try:
             loaded = load_yaml_text((self.root / relative).read_bytes(), relative)
@@ -101,11 +107,15 @@ class Reader:
         return loaded
 
 
-def load_sources(root: Path) -> Sources:
+def load_sources(root: Path, only: Collection[str] | None = None) -> Sources:
     """Read every source of the project at ``root``, keeping what cannot be read as problems.
 
-    Only an unreadable organisation file stops here (every position depends on it).
+    Only an unreadable organisation file stops here (every position depends on it). With
+    ``only``, just those positions are read (an incremental build knows the others).
     """
+    from ametigen.schema import Organisation
+    from ametigen.validate import validate
+
     reader = Reader(root)
     org_file = reader.read(root / ORG_FILE)
     org = None
@@ -115,6 +125,8 @@ def load_sources(root: Path) -> Sources:
 
     positions = {}
     for ident, path in position_files(root).items():
+        if only is not None and ident not in only:
+            continue
         loaded = reader.read(path)
         if loaded is not None:
             positions[ident] = loaded
@@ -134,6 +146,8 @@ def load_sources(root: Path) -> Sources:
 
 
 def check_item_ids(loaded: LoadedYaml) -> list[Problem]:
+    from ametigen.schema import ITEM_ID
+
     assert isinstance(loaded.data, dict)
     return [
         Problem(
@@ -147,6 +161,9 @@ def check_item_ids(loaded: LoadedYaml) -> list[Problem]:
 
 
 def load_layouts(reader: Reader) -> dict[str, LayoutSource]:
+    from ametigen.schema import Layout
+    from ametigen.validate import validate
+
     layouts = {}
     folder = reader.root / LAYOUTS
     for spec_path in sorted(folder.glob(f"*/{LAYOUT_FILE}")) if folder.is_dir() else []:

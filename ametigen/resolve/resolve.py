@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,8 +52,11 @@ class Origins:
         return Where(self.position, (key,))
 
 
-def resolve_project(sources: Sources) -> Resolved:
-    """Validate every position and resolve it; collect all problems instead of stopping."""
+def resolve_project(sources: Sources, known: Mapping[str, str] | None = None) -> Resolved:
+    """Validate every position and resolve it; collect all problems instead of stopping.
+
+    ``known`` gives the titles of positions not in ``sources`` (an incremental build).
+    """
     out = Resolved(layouts=sources.layouts, problems=list(sources.problems))
     defaults = checked_defaults(sources, out.problems)
     for ident, loaded in sources.positions.items():
@@ -68,7 +71,7 @@ def resolve_project(sources: Sources) -> Resolved:
             out.positions[ident] = model
             out.origins[ident] = Origins(loaded, sources.org_file, defaulted)
     blocks = Blocks(sources.blocks, out.problems)
-    titles = {ident: model.title for ident, model in out.positions.items()}
+    titles = {**(known or {}), **{ident: model.title for ident, model in out.positions.items()}}
     for ident, model in out.positions.items():
         resolver = PositionResolver(ident, model, out.origins[ident], sources, blocks, titles)
         document = resolver.document()

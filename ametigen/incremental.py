@@ -1,0 +1,150 @@
+"""Incremental builds: what the last build saw, so that the next one does only what changed.
+
+Every decision comes from content — the sha256 of each source file's bytes and of the resolved
+document — never from modification times, so a git checkout that rewrites files costs nothing.
+The state is one JSON file in the output folder; a missing, foreign or damaged state is simply
+ignored (the build then does everything). This module imports nothing heavy: a build with
+nothing changed reads the sources' bytes, compares hashes and stops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ametigen import __version__
+from ametigen.errors import Mark, Problem
+from ametigen.load.project import LAYOUTS, ORG_FILE, position_files
+
+STATE_FILE = ".ametigen-state.json"
+FORMAT = 2
+TEMPLATES = "templates"
+MACROS = "macros"
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The hashes of a project's sources, as they are now."""
+
+    positions: dict[str, str]  # position id → sha256 of its file
+    others: dict[str, str]  # every other source (org file, templates) by path → sha256
+
+    @property
+    def context(self) -> str:
+        """What every document depends on besides its own file: the generator and the rest."""
+        return digest(generator_fingerprint(), *(f"{k}\0{v}" for k, v in self.others.items()))
+
+    def layout(self, name: str) -> str:
+        """A layout's templates (its folder and the shared macros), for its documents' prints."""
+        prefixes = (f"{LAYOUTS.as_posix()}/{name}/", f"{TEMPLATES}/{MACROS}/")
+        return digest(*(f"{k}\0{v}" for k, v in self.others.items() if k.startswith(prefixes)))
+
+
+def scan(root: Path) -> Scan:
+    """Hash every source file of the project at ``root``."""
+    positions = {ident: _file_hash(path) for ident, path in position_files(root).items()}
+    others = {ORG_FILE: _file_hash(root / ORG_FILE)}
+    templates = root / TEMPLATES
+    for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
+        if path.is_file():
+            others[path.relative_to(root).as_posix()] = _file_hash(path)
+    return Scan(positions, others)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the last build knew of one position."""
+
+    source: str  # sha256 of its file when its outputs were last made or checked; "" = unknown
+    fingerprint: str  # of everything its outputs' bytes depend on
+    title: str  # what references to it print
+    people: str  # hash of what the organisation checks read from it
+
+
+@dataclass
+class State:
+    """The outcome of the last successful build into one output folder."""
+
+    context: str = ""
+    epoch: int | None = None
+    entries: dict[str, Entry] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def changed(self, now: Scan, epoch: int | None) -> set[str] | None:
+        """Positions whose files changed; None if anything else did (then resolve them all)."""
+        if self.context != now.context or self.epoch != epoch:
+            return None
+        if set(self.entries) != set(now.positions):
+            return None  # added or removed: titles and references may now mean other things
+        return {i for i, source in now.positions.items() if self.entries[i].source != source}
+
+
+def load_state(out: Path) -> State:
+    """The state saved in ``out``, or an empty one if there is none to trust."""
+    try:
+        raw = json.loads((out / STATE_FILE).read_text("utf-8"))
+        if raw.get("format") != FORMAT or raw.get("version") != __version__:
+            return State()
+        return State(
+            context=str(raw["context"]),
+            epoch=raw["epoch"],
+            entries={str(k): Entry(**v) for k, v in raw["entries"].items()},
+            warnings=[_problem(item) for item in raw["warnings"]],
+        )
+    except Exception:  # any damage at all: build everything, as if there were no state
+        return State()
+
+
+def encode_state(state: State) -> bytes:
+    """The state as the bytes of its file."""
+    raw = {
+        "format": FORMAT,
+        "version": __version__,
+        "context": state.context,
+        "epoch": state.epoch,
+        "warnings": [_raw_problem(problem) for problem in state.warnings],
+        "entries": {k: asdict(v) for k, v in sorted(state.entries.items())},
+    }
+    return (json.dumps(raw, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
+
+
+@cache
+def generator_fingerprint() -> str:
+    """The version and the code of ametigen itself: a changed generator rebuilds everything."""
+    package = Path(__file__).parent
+    return digest(__version__, *(_file_hash(path) for path in sorted(package.rglob("*.py"))))
+
+
+def digest(*parts: str) -> str:
+    """sha256 of ``parts`` joined by newlines."""
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _raw_problem(problem: Problem) -> dict[str, Any]:
+    mark = problem.mark
+    return {
+        "path": str(problem.path),
+        "message": problem.message,
+        "mark": [mark.line, mark.column] if mark else None,
+        "field": problem.field,
+        "warning": problem.warning,
+    }
+
+
+def _problem(raw: dict[str, Any]) -> Problem:
+    mark = raw["mark"]
+    return Problem(
+        Path(raw["path"]),
+        str(raw["message"]),
+        Mark(int(mark[0]), int(mark[1])) if mark else None,
+        str(raw["field"]),
+        bool(raw["warning"]),
+    )
