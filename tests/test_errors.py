@@ -88,3 +88,32 @@ def test_arbitrary_file_contents_never_crash(scratch: Path, content: bytes) -> N
     code, err = run(scratch, "check")
     assert code == 1
     assert err.startswith("positions/x.yaml")
+
+
+def test_several_mistakes_in_several_files_reported_in_one_run(project: Path) -> None:
+    positions = project / "positions"
+    edits = {
+        "teenuste/osakonnajuhataja.yaml": ("eesmärk:", "eesmark:"),
+        "oiguse-ja-jarelevalve/ekspert.yaml": ('käskkiri: "177"', "käskkiri: [177]"),
+        "ohvriabi-ja-ennetus/koordinaator.yaml": ("jäta_välja: [otsused]", "jäta_välja: [otsus]"),
+    }
+    for name, (old, new) in edits.items():
+        path = positions / name
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), "utf-8")
+    (project / "templates" / "blocks" / "tekstid.yaml").write_text("a: x\na: y\n", "utf-8")
+    code, err = run(project, "check")
+    assert code == 1
+    lines = err.splitlines()
+    assert any(line.startswith("positions/teenuste/osakonnajuhataja.yaml:") for line in lines)
+    assert any(
+        line.startswith("positions/oiguse-ja-jarelevalve/ekspert.yaml:3:3:")
+        and "kinnitatud.käskkiri: siia käib tekst, mitte loetelu" in line
+        for line in lines
+    )
+    assert any(
+        "plokis „oigused“ ei ole punkti „otsus“; kas mõtlesid „otsused“?" in x for x in lines
+    )
+    assert any(line.startswith("templates/blocks/tekstid.yaml:2:1:") for line in lines)
+    assert lines[-1].startswith("ametigen: ") and "viga" in lines[-1]
