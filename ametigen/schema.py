@@ -108,7 +108,9 @@ Person = Annotated[
 ]
 """A person in the chain of command: free text, or a reference to a position."""
 
-People = Annotated[list[Person], BeforeValidator(_as_list)]
+People = Annotated[
+    list[Person], BeforeValidator(_as_list, json_schema_input_type=Person | list[Person] | None)
+]
 
 TextOrBlock = Annotated[
     Annotated[Text, Tag("text")] | Annotated[BlockRef, Tag("block")], _text_or("block")
