@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from ametigen.errors import AmetigenError
@@ -30,6 +31,14 @@ EXAMPLES = {
     "kinnitatud": '\n  kuupäev: 13.12.2024\n  käskkiri: "177"\n  lisa: "4"',
     "allkirjastaja": "\n  nimi: Eesnimi Perenimi\n  ametikoht: Peadirektor",
 }
+
+
+NEW_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
+"""Ids of new positions: safe file names on every system, readable in references."""
+
+
+class BadPositionId(AmetigenError):
+    exit_code = 2
 
 
 class PositionExists(AmetigenError):
@@ -65,7 +74,13 @@ def new_position(project: Path, ident: str, layout: str | None) -> Path:
     if chosen not in sources.layouts:
         known = ", ".join(sorted(sources.layouts))
         raise AmetigenError(f"kujundust „{chosen}“ ei ole; olemas: {known}")
-    path = sources.root / POSITIONS / f"{ident.removesuffix('.yaml')}.yaml"
+    ident = ident.removesuffix(".yaml").removeprefix(f"{POSITIONS}/")
+    if not NEW_ID.match(ident):
+        raise BadPositionId(
+            f"„{ident}“ ei sobi ametikoha tunnuseks: kasuta väikesi ladina tähti, numbreid, "
+            "- ja _, kaustad eralda kaldkriipsuga, nt osakond/vanemspetsialist"
+        )
+    path = sources.root / POSITIONS / f"{ident}.yaml"
     if path.exists():
         raise PositionExists(f"{path.relative_to(sources.root)} on juba olemas")
     schema = os.path.relpath(sources.root / "schema" / "position.schema.json", path.parent)

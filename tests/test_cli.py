@@ -94,6 +94,7 @@ def test_new_scaffolds_a_file_that_check_explains(project: Path) -> None:
     assert code == 1
     assert "positions/uus/spetsialist.yaml" in err and "tekst on tühi" in err
     assert invoke("-C", str(project), "new", "uus/spetsialist")[0] == 1  # never overwrites
+    assert invoke("-C", str(project), "new", "../väljas")[0] == 2
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
