@@ -28,7 +28,7 @@ from ametigen.incremental import (
     scan,
 )
 from ametigen.load.project import POSITIONS, LayoutSource, find_root
-from ametigen.write import remove_leftovers, remove_stale, write_atomic
+from ametigen.write import Staged, remove_leftovers, remove_stale, write_atomic
 
 if TYPE_CHECKING:
     from ametigen.resolve.document import Document
@@ -66,8 +66,20 @@ class Outputs:
     def of(cls, out: Path, ident: str) -> Outputs:
         return cls(out / "md" / f"{ident}.md", out / "docx" / f"{ident}.docx")
 
-    def exist(self) -> bool:
-        return self.markdown.is_file() and self.docx.is_file()
+
+def existing(out: Path) -> set[str]:
+    """Ids of the positions whose both outputs are in ``out``."""
+
+    def ids(folder: Path, suffix: str) -> set[str]:
+        start = len(os.path.join(folder, ""))
+        return {
+            os.path.join(directory, name)[start : -len(suffix)].replace(os.sep, "/")
+            for directory, _, names in os.walk(folder)
+            for name in names
+            if name.endswith(suffix)
+        }
+
+    return ids(out / "md", ".md") & ids(out / "docx", ".docx")
 
 
 class Renderer:
@@ -109,8 +121,9 @@ def build(
     selected = select(now.positions, positions, root)
     state = load_state(out)
     changed = state.changed(now, epoch)
+    present = existing(out)
     if changed is not None:
-        changed |= {ident for ident in selected if not Outputs.of(out, ident).exist()}
+        changed |= {ident for ident in selected if ident not in present}
         if not changed:
             fail(state.warnings, strict)
             return BuildReport(unchanged=selected, warnings=state.warnings)
@@ -130,7 +143,7 @@ def build(
             entries[ident] = summary(resolution.resolved, ident, "", old.fingerprint if old else "")
             continue
         entries[ident] = summary(resolution.resolved, ident, now.positions[ident], fingerprint)
-        if old is not None and old.fingerprint == fingerprint and Outputs.of(out, ident).exist():
+        if old is not None and old.fingerprint == fingerprint and ident in present:
             report.unchanged.append(ident)
         else:
             pending.append(ident)
@@ -140,12 +153,13 @@ def build(
         [documents[ident] for ident in pending], resolution.resolved.layouts, epoch, progress
     )
     remove_leftovers(out)
-    for ident, (markdown, docx) in zip(pending, rendered, strict=True):
-        outputs = Outputs.of(out, ident)
-        for path, data in ((outputs.markdown, markdown), (outputs.docx, docx)):
-            if write_atomic(path, data):
-                report.written.append(path)
-        report.built.append(ident)
+    with Staged() as staged:
+        for ident, (markdown, docx) in zip(pending, rendered, strict=True):
+            outputs = Outputs.of(out, ident)
+            for path, data in ((outputs.markdown, markdown), (outputs.docx, docx)):
+                if staged.add(path, data):
+                    report.written.append(path)
+            report.built.append(ident)
     report.built.sort()
     report.unchanged.sort()
     if not positions and resolution.complete:

@@ -109,7 +109,7 @@ def encode_state(state: State) -> bytes:
         "warnings": [_raw_problem(problem) for problem in state.warnings],
         "entries": {k: asdict(v) for k, v in sorted(state.entries.items())},
     }
-    return (json.dumps(raw, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
+    return (json.dumps(raw, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 @cache
@@ -125,7 +125,8 @@ def digest(*parts: str) -> str:
 
 
 def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as stream:
+        return hashlib.sha256(stream.read()).hexdigest()
 
 
 def _raw_problem(problem: Problem) -> dict[str, Any]:

@@ -40,7 +40,8 @@ class Staged:
         """Stage ``data`` for ``path``; False when ``path`` already holds exactly that."""
         if _unchanged(path, data):
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self.pending.append((Path(name), path))
         with os.fdopen(handle, "wb") as stream:
@@ -95,12 +96,15 @@ def remove_stale(folder: Path, suffix: str, keep: Iterable[Path]) -> list[Path]:
     """Delete files ending in ``suffix`` under ``folder`` that are not in ``keep``."""
     if not folder.is_dir():
         return []
-    wanted = {path.resolve() for path in keep}
+    wanted = {os.path.abspath(path) for path in keep}  # resolve() is slow for thousands
     removed = []
-    for path in sorted(folder.rglob(f"*{suffix}")):
-        if path.resolve() not in wanted:
-            path.unlink()
-            removed.append(path)
+    for base, _, names in os.walk(folder):
+        for name in names:
+            found = os.path.join(base, name)
+            if name.endswith(suffix) and os.path.abspath(found) not in wanted:
+                os.unlink(found)
+                removed.append(Path(found))
+    removed.sort()
     for directory in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
         with contextlib.suppress(OSError):
             directory.rmdir()  # only empty ones go
