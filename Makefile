@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 BASE   ?= HEAD
 
 .DEFAULT_GOAL := build
-.PHONY: help build test check golden clean diff
+.PHONY: help build test check golden clean diff bench
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,3 +40,6 @@ golden: $(STAMP) ## Regenerate tests/golden/ (expected Markdown of the positions
 
 clean: ## Remove build/ and the virtual environment
 	rm -rf build $(VENV)
+
+bench: $(STAMP) ## Measure build speed on a synthetic 2,000-position repository
+	$(BIN)/python tools/bench.py

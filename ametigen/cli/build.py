@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
 
-from ametigen.cli import project, report, run
+from ametigen.cli import project, quiet_progress, report, run
+
+
+def progress(items: Iterable[str]) -> Iterable[str]:
+    """A progress bar over the documents being rendered, on a terminal only (not in CI)."""
+    if quiet_progress():
+        return items
+    return _bar(list(items))
+
+
+def _bar(items: list[str]) -> Iterator[str]:
+    with click.progressbar(items, label="ametigen", file=sys.stderr) as bar:
+        yield from bar
 
 
 @click.command("build")
@@ -44,7 +58,14 @@ def command(
     from ametigen.build import build
 
     result = run(
-        lambda: build(project(ctx), positions=positions, out=out, epoch=epoch, strict=strict)
+        lambda: build(
+            project(ctx),
+            positions=positions,
+            out=out,
+            epoch=epoch,
+            strict=strict,
+            progress=progress,
+        )
     )
     report(result.warnings)
     click.echo(
