@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Mark:
-    """A place in a source file; line and column count from 1."""
+class Mark(NamedTuple):
+    """A place in a source file; line and column count from 1.
+
+    A tuple, not a dataclass: the loader makes one for every key and list item of every file.
+    """
 
     line: int
     column: int

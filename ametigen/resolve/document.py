@@ -98,6 +98,8 @@ class Numbers:
     by_key: dict[str, int] = field(default_factory=dict)
 
     def __getattr__(self, key: str) -> int:
+        if key.startswith("__") or key == "by_key":  # copying, pickling: not a section
+            raise AttributeError(key)
         try:
             return self.by_key[key]
         except KeyError:
