@@ -9,10 +9,10 @@ and resolved; and a document is rendered only when a fingerprint of its inputs c
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from ametigen.incremental import (
     scan,
 )
 from ametigen.load.project import POSITIONS, LayoutSource, find_root
+from ametigen.parallel import map_forked
 from ametigen.write import Staged, remove_leftovers, remove_stale, write_atomic
 
 if TYPE_CHECKING:
@@ -218,49 +219,28 @@ def fail(problems: list[Problem], strict: bool) -> None:
 
 # ---------------------------------------------------------------- rendering, on every core
 
-_JOB: tuple[list[tuple[Renderer, Document]], int | None] | None = None
-"""The work of a parallel render; forked workers inherit it, templates already prepared."""
-
 
 def render_all(
     docs: list[Document], layouts: dict[str, LayoutSource], epoch: int | None, progress: Progress
 ) -> list[tuple[bytes, bytes]]:
-    """Markdown and DOCX bytes of ``docs``, in their order, on several cores if there are many."""
-    global _JOB
+    """Markdown and DOCX bytes of ``docs``, in their order, on several cores if there are many.
+
+    The templates are prepared here, once; forked workers inherit them.
+    """
     renderers: dict[str, Renderer] = {}
     jobs = []
     for doc in docs:
         if doc.layout not in renderers:
             renderers[doc.layout] = Renderer(layouts[doc.layout])
         jobs.append((renderers[doc.layout], doc))
+    results = map_forked(partial(_render, epoch), jobs, per_worker=PARALLEL_FROM)
     idents = progress(doc.id for doc in docs)
-    workers = min(_cores(), len(jobs) // PARALLEL_FROM)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [
-            renderer.render(doc, epoch) for (renderer, doc), _ in zip(jobs, idents, strict=True)
-        ]
-    _JOB = (jobs, epoch)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, len(jobs) // (workers * 16))
-            results = pool.imap(_render_one, range(len(jobs)), chunksize=chunk)
-            return [result for result, _ in zip(results, idents, strict=True)]
-    finally:
-        _JOB = None
+    return [result for result, _ in zip(results, idents, strict=True)]
 
 
-def _render_one(index: int) -> tuple[bytes, bytes]:
-    assert _JOB is not None
-    jobs, epoch = _JOB
-    renderer, doc = jobs[index]
+def _render(epoch: int | None, job: tuple[Renderer, Document]) -> tuple[bytes, bytes]:
+    renderer, doc = job
     return renderer.render(doc, epoch)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 # ---------------------------------------------------------------- naming positions

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import ametigen.build
+import ametigen.parallel
 from ametigen.build import build
 from ametigen.incremental import STATE_FILE
 from tests.support import SEEDS
@@ -73,7 +74,7 @@ def test_parallel_and_serial_give_identical_files(
     monkeypatch.setattr(ametigen.build, "PARALLEL_FROM", 10**9)
     build(project, out=tmp_path / "serial", epoch=1_700_000_000)
     monkeypatch.setattr(ametigen.build, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(ametigen.build, "_cores", lambda: 2)
+    monkeypatch.setattr(ametigen.parallel, "cores", lambda: 2)
     build(project, out=tmp_path / "parallel", epoch=1_700_000_000)
     serial, parallel = files(tmp_path / "serial"), files(tmp_path / "parallel")
     assert len(serial) == 2 * len(SEEDS)
