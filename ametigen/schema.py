@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    StringConstraints,
     Tag,
 )
 
@@ -25,20 +26,8 @@ ITEM_ID = re.compile(r"^[a-z0-9_-]+$")
 BLOCK_REF = re.compile(r"^[a-z0-9_/-]+(\.[a-z0-9_-]+)?$")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _non_empty(value: str) -> str:
-    if not value.strip():
-        raise ValueError("tekst on tühi; kirjuta siia tekst või jäta väli ära")
-    control = _CONTROL.search(value)
-    if control:
-        raise ValueError(
-            f"tekstis on nähtamatu juhtmärk U+{ord(control.group()):04X}; kustuta see "
-            "(reavahetuse jaoks alusta uut rida, tabulaatori jaoks kasuta \\t)"
-        )
-    return value.strip()
-
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and newline: Word cannot hold most, Markdown breaks lines."""
 
 def _as_list(value: Any) -> Any:
     """Accept a single value where a list is expected (``alluvad: Peaspetsialist``)."""
@@ -47,8 +36,14 @@ def _as_list(value: Any) -> Any:
     return value if isinstance(value, list) else [value]
 
 
-Text = Annotated[str, AfterValidator(_non_empty)]
-"""Text as typed; whitespace around it is dropped, an empty text is an error."""
+Text = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, pattern=f"^[^{CONTROL.pattern[1:-1]}]*$"
+    ),
+]
+"""Text as typed; whitespace around it is dropped; empty text and control characters are
+errors (checked by pydantic's core: 70,000 texts in 2,000 positions)."""
 
 
 class Source(BaseModel):

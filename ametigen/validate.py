@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 
 from ametigen.errors import Mark, Problem
 from ametigen.load.yamlfile import LoadedYaml
-from ametigen.schema import SOURCE_MODELS
+from ametigen.schema import CONTROL, SOURCE_MODELS
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -116,6 +116,15 @@ def message(detail: ErrorDetails, parent: Any) -> str:
         return f"siia käib alajaotis (read kujul „võti: väärtus“), mitte {shape}"
     if kind == "too_short":
         return "loetelu on tühi; lisa vähemalt üks punkt"
+    if kind == "string_too_short":
+        return "tekst on tühi; kirjuta siia tekst või jäta väli ära"
+    if kind == "string_pattern_mismatch":
+        control = CONTROL.search(str(value))
+        code = f" U+{ord(control.group()):04X}" if control else ""
+        return (
+            f"tekstis on nähtamatu juhtmärk{code}; kustuta see "
+            "(reavahetuse jaoks alusta uut rida, tabulaatori jaoks kasuta \\t)"
+        )
     return str(detail["msg"])
 
 

@@ -7,12 +7,14 @@ The schema (pydantic) is imported only when files are read, so that finding them
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ametigen.errors import AmetigenError, Problem, SourceErrors
+from ametigen.parallel import map_forked
 
 if TYPE_CHECKING:
     from ametigen.load.yamlfile import LoadedYaml
@@ -95,23 +97,36 @@ class Reader:
 
     def read(self, path: Path) -> LoadedYaml | None:
         """The file's mapping, or None after recording why it cannot be had."""
-        from ametigen.load.yamlfile import load_yaml_text
+        return self._keep(_load(self.root, path))
 
-        relative = path.relative_to(self.root) if path.is_absolute() else path
-        try:
-            loaded = load_yaml_text((self.root / relative).read_bytes(), relative)
-        except OSError as error:
-            self.problems.append(Problem(relative, f"faili ei saa lugeda: {error.strerror}"))
+    def read_many(self, paths: Sequence[Path]) -> list[LoadedYaml | None]:
+        """``read`` of many files, on every core when there are many."""
+        return [
+            self._keep(found)
+            for found in map_forked(partial(_load, self.root), paths, per_worker=200)
+        ]
+
+    def _keep(self, found: LoadedYaml | list[Problem]) -> LoadedYaml | None:
+        if isinstance(found, list):
+            self.problems += found
             return None
-        except SourceErrors as error:
-            self.problems.extend(error.problems)
-            return None
-        if not isinstance(loaded.data, dict):
-            self.problems.append(
-                Problem(relative, "faili sisu peab olema väljad kujul „võti: väärtus“")
-            )
-            return None
-        return loaded
+        return found
+
+
+def _load(root: Path, path: Path) -> LoadedYaml | list[Problem]:
+    """One file under ``root`` as a mapping, or the problems that stand in the way."""
+    from ametigen.load.yamlfile import LoadedYaml, load_yaml_text
+
+    relative = path.relative_to(root) if path.is_absolute() else path
+    try:
+        loaded = load_yaml_text((root / relative).read_bytes(), relative)
+    except OSError as error:
+        return [Problem(relative, f"faili ei saa lugeda: {error.strerror}")]
+    except SourceErrors as error:
+        return error.problems
+    if not isinstance(loaded.data, dict):
+        return [Problem(relative, "faili sisu peab olema väljad kujul „võti: väärtus“")]
+    return LoadedYaml(relative, loaded.data, loaded.marks, origin=root / relative)
 
 
 def load_sources(root: Path, only: Collection[str] | None = None) -> Sources:
@@ -130,13 +145,14 @@ def load_sources(root: Path, only: Collection[str] | None = None) -> Sources:
         org, found = validate(Organisation, org_file)
         reader.problems += found
 
-    positions = {}
-    for ident, path in position_files(root).items():
-        if only is not None and ident not in only:
-            continue
-        loaded = reader.read(path)
-        if loaded is not None:
-            positions[ident] = loaded
+    files = {
+        ident: path for ident, path in position_files(root).items() if only is None or ident in only
+    }
+    positions = {
+        ident: loaded
+        for ident, loaded in zip(files, reader.read_many(list(files.values())), strict=True)
+        if loaded is not None
+    }
 
     blocks = {}
     block_folder = root / BLOCKS

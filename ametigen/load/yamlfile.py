@@ -9,7 +9,6 @@ bounded. Every problem becomes a :class:`SourceErrors` with an Estonian message 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -84,13 +83,43 @@ _HINTS = (
 )
 
 
-@dataclass(frozen=True)
 class LoadedYaml:
-    """One YAML file as plain data (dict, list, str, None) plus where each value is."""
+    """One YAML file as plain data (dict, list, str, None) plus where each value is.
 
-    path: Path
-    data: Any
-    marks: dict[KeyPath, Mark] = field(repr=False)
+    A file loaded in a worker process travels back without its marks when it knows its
+    ``origin`` file: they are read again from there only if a problem needs a line number.
+    """
+
+    __slots__ = ("_marks", "data", "origin", "path")
+
+    def __init__(
+        self,
+        path: Path,
+        data: Any,
+        marks: dict[KeyPath, Mark] | None = None,
+        origin: Path | None = None,
+    ) -> None:
+        if marks is None and origin is None:
+            raise ValueError("LoadedYaml needs its marks or the file to find them in")
+        self.path = path
+        self.data = data
+        self.origin = origin
+        self._marks = marks
+
+    @property
+    def marks(self) -> dict[KeyPath, Mark]:
+        if self._marks is None:
+            assert self.origin is not None
+            self._marks = load_yaml_text(self.origin.read_bytes(), self.path).marks
+        return self._marks
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self.origin is None:
+            return (LoadedYaml, (self.path, self.data, self._marks))
+        return (LoadedYaml, (self.path, self.data, None, self.origin))
+
+    def __repr__(self) -> str:
+        return f"LoadedYaml({str(self.path)!r})"
 
 
 def load_yaml_file(path: Path) -> LoadedYaml:
