@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ametigen.errors import Problem
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.validate import Loc, field_path, mark_of
 
 
-@dataclass(frozen=True)
-class Where:
-    """A node of a loaded file, given by its path of keys and list indices."""
+class Where(NamedTuple):
+    """A node of a loaded file, given by its path of keys and list indices.
+
+    A tuple: the resolver makes one for every reference it follows, problem or not.
+    """
 
     source: LoadedYaml
     loc: Loc = ()
