@@ -32,6 +32,7 @@ from ametigen.parallel import map_forked
 from ametigen.write import Staged, remove_leftovers, remove_stale, write_atomic
 
 if TYPE_CHECKING:
+    from ametigen.render.cache import TemplateCache
     from ametigen.resolve.document import Document
     from ametigen.resolve.resolve import Resolved
 
@@ -86,12 +87,12 @@ def existing(out: Path) -> set[str]:
 class Renderer:
     """A layout's two templates, prepared once per build (and inherited by the workers)."""
 
-    def __init__(self, layout: LayoutSource) -> None:
+    def __init__(self, layout: LayoutSource, cache: TemplateCache | None = None) -> None:
         from ametigen.render.docx import DocxTemplate
         from ametigen.render.markdown import MarkdownTemplate
 
-        self.markdown = MarkdownTemplate(layout.markdown, layout.folder.parent.parent)
-        self.docx = DocxTemplate(layout.docx)
+        self.markdown = MarkdownTemplate(layout.markdown, layout.folder.parent.parent, cache)
+        self.docx = DocxTemplate(layout.docx, cache)
 
     def render(self, doc: Document, epoch: int | None) -> tuple[bytes, bytes]:
         return self.markdown.render(doc), self.docx.render(doc, epoch=epoch)
@@ -150,9 +151,8 @@ def build(
             pending.append(ident)
     report.unchanged += [ident for ident in selected if ident not in documents]
 
-    rendered = render_all(
-        [documents[ident] for ident in pending], resolution.resolved.layouts, epoch, progress
-    )
+    docs = [documents[ident] for ident in pending]
+    rendered = render_all(docs, resolution.resolved.layouts, epoch, progress, out)
     remove_leftovers(out)
     with Staged() as staged:
         for ident, (markdown, docx) in zip(pending, rendered, strict=True):
@@ -221,17 +221,27 @@ def fail(problems: list[Problem], strict: bool) -> None:
 
 
 def render_all(
-    docs: list[Document], layouts: dict[str, LayoutSource], epoch: int | None, progress: Progress
+    docs: list[Document],
+    layouts: dict[str, LayoutSource],
+    epoch: int | None,
+    progress: Progress,
+    out: Path,
 ) -> list[tuple[bytes, bytes]]:
     """Markdown and DOCX bytes of ``docs``, in their order, on several cores if there are many.
 
-    The templates are prepared here, once; forked workers inherit them.
+    The templates are prepared here, once (or read prepared from ``out``'s cache); forked
+    workers inherit them.
     """
+    if not docs:
+        return []
+    from ametigen.render.cache import TemplateCache
+
+    cache = TemplateCache(out)
     renderers: dict[str, Renderer] = {}
     jobs = []
     for doc in docs:
         if doc.layout not in renderers:
-            renderers[doc.layout] = Renderer(layouts[doc.layout])
+            renderers[doc.layout] = Renderer(layouts[doc.layout], cache)
         jobs.append((renderers[doc.layout], doc))
     results = map_forked(partial(_render, epoch), jobs, per_worker=PARALLEL_FROM)
     idents = progress(doc.id for doc in docs)

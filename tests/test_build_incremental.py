@@ -21,7 +21,7 @@ def files(folder: Path) -> dict[str, bytes]:
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != STATE_FILE
+        if path.is_file() and path.suffix in (".md", ".docx")
     }
 
 

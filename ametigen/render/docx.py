@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from ametigen.errors import TemplateProblem
+from ametigen.render.cache import TemplateCache
 from ametigen.render.environment import compile_template, docx_environment, render
 from ametigen.render.package import Entry, build_zip
 from ametigen.render.properties import app_xml, core_xml
@@ -30,15 +31,18 @@ _APP = "docProps/app.xml"
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    return docx_environment()
+def _environment(bytecode: jinja2.BytecodeCache | None) -> jinja2.Environment:
+    env = docx_environment()
+    env.bytecode_cache = bytecode
+    return env
 
 
 class DocxTemplate:
     """A layout's ametijuhend.docx, prepared for rendering many documents."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cache: TemplateCache | None = None) -> None:
         self.path = path
+        self.cache = cache or TemplateCache(None)
         try:
             with zipfile.ZipFile(path) as package:
                 parts = [(info.filename, package.read(info)) for info in package.infolist()]
@@ -58,11 +62,14 @@ class DocxTemplate:
                 self.parts.append((name, Entry.of(name, content)))
 
     def _compile(self, name: str, content: bytes) -> jinja2.Template:
-        patched = _patcher(self.path).patch_xml(content.decode("utf-8"))
-        # One paragraph a line, so that an error's line number finds its paragraph.
-        patched = _PARAGRAPH.sub(r"\n<w:p\1", patched)
+        def patch() -> str:
+            patched = str(_patcher(self.path).patch_xml(content.decode("utf-8")))
+            # One paragraph a line, so that an error's line number finds its paragraph.
+            return _PARAGRAPH.sub(r"\n<w:p\1", patched)
+
+        patched = self.cache.patched(self.path, name, content, patch)
         self.sources[name] = patched.split("\n")
-        return compile_template(_environment(), patched, self.path)
+        return compile_template(_environment(self.cache.bytecode), patched, self.path, name)
 
     def describe(self, name: str, line: int) -> str:
         """Where line ``line`` of the patched part is, in words a template author finds."""

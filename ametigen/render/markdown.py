@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from ametigen.render.cache import TemplateCache
 from ametigen.render.environment import compile_template, markdown_environment, render
 from ametigen.render.mdescape import finish
 from ametigen.resolve.document import Document
@@ -16,19 +17,21 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 @cache
-def _environment(templates: Path) -> jinja2.Environment:
+def _environment(templates: Path, bytecode: jinja2.BytecodeCache | None) -> jinja2.Environment:
     env = markdown_environment()
     env.loader = jinja2.FileSystemLoader(templates)  # for {% import "macros/…" %}
+    env.bytecode_cache = bytecode
     return env
 
 
 class MarkdownTemplate:
     """A layout's ametijuhend.md.j2, compiled once; it may import from the templates folder."""
 
-    def __init__(self, path: Path, templates: Path) -> None:
+    def __init__(self, path: Path, templates: Path, cache: TemplateCache | None = None) -> None:
         self.path = path
         source = path.read_text("utf-8")
-        self.template = compile_template(_environment(templates), source, path)
+        env = _environment(templates, cache.bytecode if cache else None)
+        self.template = compile_template(env, source, path)
 
     def render(self, doc: Document) -> bytes:
         text = finish(render(self.template, self.path, str, doc=doc))

@@ -1,0 +1,66 @@
+"""Prepared templates kept between builds (under build/.ametigen-cache), keyed by content.
+
+A small rebuild then neither imports docxtpl nor compiles Jinja: the compiled code of every
+template (Jinja's own bytecode cache) and the Word XML as docxtpl patched it are read back.
+One file per template, overwritten when the template changes; a subfolder per version of the
+generator's code (compiled code depends on how ametigen sets Jinja up), older ones removed.
+Any problem with a cached file just means preparing the template again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+
+FOLDER = ".ametigen-cache"
+
+
+class TemplateCache:
+    """Where prepared templates of one output folder are kept; ``None`` keeps nothing."""
+
+    def __init__(self, out: Path | None) -> None:
+        self.folder: Path | None = None
+        self.bytecode: jinja2.BytecodeCache | None = None
+        if out is None:
+            return
+        from ametigen.incremental import generator_fingerprint
+
+        self.folder = out / FOLDER / generator_fingerprint()[:16]
+        for old in self.folder.parent.glob("*"):
+            if old != self.folder:
+                shutil.rmtree(old, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.bytecode = jinja2.FileSystemBytecodeCache(str(self.folder))
+
+    def patched(self, template: Path, part: str, content: bytes, patch: Callable[[], str]) -> str:
+        """``patch()`` of a Word part, or what it gave last time for the same content."""
+        if self.folder is None:
+            return patch()
+        key = hashlib.sha256(f"{template}\0{part}".encode()).hexdigest()[:32]
+        cached = self.folder / f"patched-{key}.json"
+        digest = hashlib.sha256(content + _docxtpl_version().encode()).hexdigest()
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            entry = json.loads(cached.read_text("utf-8"))
+            if entry["content"] == digest:
+                return str(entry["patched"])
+        patched = patch()
+        from ametigen.write import write_atomic
+
+        write_atomic(cached, json.dumps({"content": digest, "patched": patched}).encode())
+        return patched
+
+
+def _docxtpl_version() -> str:
+    """The patch is docxtpl's: a new docxtpl may patch differently."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("docxtpl")
+    except PackageNotFoundError:
+        return "?"

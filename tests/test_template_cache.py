@@ -1,0 +1,48 @@
+"""Prepared templates are kept under build/.ametigen-cache and give the same bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ametigen.render.docx
+from ametigen.build import build
+from ametigen.render.cache import FOLDER
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and FOLDER not in p.parts and p.suffix in (".md", ".docx")
+    }
+
+
+def test_second_build_uses_prepared_templates(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(project, out=tmp_path / "first")
+    assert list((tmp_path / "first" / FOLDER).rglob("patched-*.json"))
+    assert list((tmp_path / "first" / FOLDER).rglob("__jinja2_*.cache"))
+
+    def no_docxtpl(path: Path) -> None:
+        raise AssertionError("the prepared template should have come from the cache")
+
+    monkeypatch.setattr(ametigen.render.docx, "_patcher", no_docxtpl)
+    (tmp_path / "first" / ".ametigen-state.json").unlink()  # render everything again
+    build(project, out=tmp_path / "first")
+    monkeypatch.undo()
+    build(project, out=tmp_path / "uncached")
+    assert files(tmp_path / "first") == files(tmp_path / "uncached")
+
+
+def test_damaged_cache_is_prepared_again(project: Path, tmp_path: Path) -> None:
+    build(project, out=tmp_path)
+    for cached in (tmp_path / FOLDER).rglob("*"):
+        if cached.is_file():
+            cached.write_bytes(b"\x00damaged")
+    (tmp_path / ".ametigen-state.json").unlink()
+    before = files(tmp_path)
+    build(project, out=tmp_path)
+    assert files(tmp_path) == before
