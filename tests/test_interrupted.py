@@ -1,0 +1,92 @@
+"""An interrupted build leaves build/ as it was: nothing half-written, nothing half-updated."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import ametigen.build
+import ametigen.write
+from ametigen.build import build
+
+
+def tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def edit_every_position(project: Path) -> None:
+    for path in (project / "positions").rglob("*.yaml"):
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("eesmärk: ", "eesmärk: Muudetud. ", 1), "utf-8")
+
+
+def test_ctrl_c_while_rendering(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(project)
+    before = tree_hash(project / "build")
+    edit_every_position(project)
+    calls = []
+    original = ametigen.build.Renderer.render
+
+    def interrupted(self: ametigen.build.Renderer, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ametigen.build.Renderer, "render", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(project)
+    assert tree_hash(project / "build") == before
+
+
+def test_ctrl_c_while_writing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(project)
+    before = tree_hash(project / "build")
+    edit_every_position(project)
+    original = ametigen.write.Staged.add
+    count = []
+
+    def interrupted(self: ametigen.write.Staged, path: Path, data: bytes) -> bool:
+        count.append(1)
+        if len(count) == 4:
+            raise KeyboardInterrupt
+        return original(self, path, data)
+
+    monkeypatch.setattr(ametigen.write.Staged, "add", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(project)
+    assert tree_hash(project / "build") == before
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_only_whole_files(project: Path) -> None:
+    """A real process, interrupted at whatever point it has reached: every file is whole."""
+    build(project)
+    edit_every_position(project)
+    for delay in (0.3, 0.6, 0.9):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ametigen", "-C", str(project), "build"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "CI": "1"},
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for path in (project / "build" / "docx").rglob("*.docx"):
+            assert zipfile.ZipFile(path).testzip() is None
+        build(project)  # the next build completes and clears leftovers
+        assert not list((project / "build").rglob("*.tmp"))
