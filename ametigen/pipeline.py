@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import contextlib
+import gc
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
 from ametigen.errors import SourceErrors
@@ -26,8 +28,9 @@ def resolve(project: Path, *, strict: bool = False) -> Resolved:
 
 def resolve_checked(project: Path) -> Resolved:
     """Every stage, every position; the problems are in the result, nothing is raised for them."""
-    resolved = resolve_project(load_sources(find_root(project)))
-    resolved.problems += check_organisation(resolved)
+    with collector_paused():
+        resolved = resolve_project(load_sources(find_root(project)))
+        resolved.problems += check_organisation(resolved)
     return resolved
 
 
@@ -36,4 +39,21 @@ def resolve_some(project: Path, only: Collection[str], known: Mapping[str, str])
 
     Organisation checks are not run: they need every position.
     """
-    return resolve_project(load_sources(find_root(project), only), known)
+    with collector_paused():
+        return resolve_project(load_sources(find_root(project), only), known)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the sources become data and documents.
+
+    These stages build millions of small objects that all stay alive and form no cycles; the
+    collector would scan them again and again (a third of the time for 2,000 positions).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
