@@ -10,7 +10,7 @@ and resolved; and a document is rendered only when a fingerprint of its inputs c
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -29,7 +29,7 @@ from ametigen.incremental import (
 )
 from ametigen.load.project import POSITIONS, LayoutSource, find_root
 from ametigen.parallel import map_forked
-from ametigen.write import Staged, remove_leftovers, remove_stale, write_atomic
+from ametigen.write import Staged, remove_leftovers, remove_stale, stage, write_atomic
 
 if TYPE_CHECKING:
     from ametigen.render.cache import TemplateCache
@@ -152,15 +152,19 @@ def build(
     report.unchanged += [ident for ident in selected if ident not in documents]
 
     docs = [documents[ident] for ident in pending]
-    rendered = render_all(docs, resolution.resolved.layouts, epoch, progress, out)
     remove_leftovers(out)
-    with Staged() as staged:
-        for ident, (markdown, docx) in zip(pending, rendered, strict=True):
-            outputs = Outputs.of(out, ident)
-            for path, data in ((outputs.markdown, markdown), (outputs.docx, docx)):
-                if staged.add(path, data):
-                    report.written.append(path)
-            report.built.append(ident)
+    try:
+        with Staged() as staged:
+            staging = render_staged(docs, resolution.resolved.layouts, epoch, progress, out)
+            for ident, files in zip(pending, staging, strict=True):
+                for path, temporary in files:
+                    if temporary is not None:
+                        staged.adopt(temporary, path)
+                        report.written.append(path)
+                report.built.append(ident)
+    except BaseException:
+        remove_leftovers(out)  # what the workers were writing when the build stopped
+        raise
     report.built.sort()
     report.unchanged.sort()
     if not positions and resolution.complete:
@@ -220,20 +224,22 @@ def fail(problems: list[Problem], strict: bool) -> None:
 # ---------------------------------------------------------------- rendering, on every core
 
 
-def render_all(
+def render_staged(
     docs: list[Document],
     layouts: dict[str, LayoutSource],
     epoch: int | None,
     progress: Progress,
     out: Path,
-) -> list[tuple[bytes, bytes]]:
-    """Markdown and DOCX bytes of ``docs``, in their order, on several cores if there are many.
+) -> Iterator[list[tuple[Path, Path | None]]]:
+    """Render ``docs`` and stage their files (see :class:`Staged`), on several cores if there
+    are many; for each document, in order, its outputs with their staged temporary files
+    (None: unchanged).
 
     The templates are prepared here, once (or read prepared from ``out``'s cache); forked
-    workers inherit them.
+    workers inherit them and write their files themselves, so only file names travel back.
     """
     if not docs:
-        return []
+        return iter(())
     from ametigen.render.cache import TemplateCache
 
     cache = TemplateCache(out)
@@ -243,14 +249,21 @@ def render_all(
         if doc.layout not in renderers:
             renderers[doc.layout] = Renderer(layouts[doc.layout], cache)
         jobs.append((renderers[doc.layout], doc))
-    results = map_forked(partial(_render, epoch), jobs, per_worker=PARALLEL_FROM)
+    results = map_forked(partial(_render_and_stage, epoch, out), jobs, per_worker=PARALLEL_FROM)
     idents = progress(doc.id for doc in docs)
-    return [result for result, _ in zip(results, idents, strict=True)]
+    return (result for result, _ in zip(results, idents, strict=True))
 
 
-def _render(epoch: int | None, job: tuple[Renderer, Document]) -> tuple[bytes, bytes]:
+def _render_and_stage(
+    epoch: int | None, out: Path, job: tuple[Renderer, Document]
+) -> list[tuple[Path, Path | None]]:
     renderer, doc = job
-    return renderer.render(doc, epoch)
+    outputs = Outputs.of(out, doc.id)
+    markdown, docx = renderer.render(doc, epoch)
+    return [
+        (outputs.markdown, stage(outputs.markdown, markdown)),
+        (outputs.docx, stage(outputs.docx, docx)),
+    ]
 
 
 # ---------------------------------------------------------------- naming positions

@@ -25,6 +25,25 @@ def _unchanged(path: Path, data: bytes) -> bool:
         return False
 
 
+def stage(path: Path, data: bytes) -> Path | None:
+    """Write ``data`` beside ``path`` under a temporary name (returned); None if ``path``
+    already holds exactly that. The name starts with a dot and ends in .tmp, so that
+    ``remove_leftovers`` finds it if the build is killed before the rename."""
+    if _unchanged(path, data):
+        return None
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
+
+
 class Staged:
     """Files written next to their targets under temporary names, renamed into place together.
 
@@ -38,15 +57,14 @@ class Staged:
 
     def add(self, path: Path, data: bytes) -> bool:
         """Stage ``data`` for ``path``; False when ``path`` already holds exactly that."""
-        if _unchanged(path, data):
-            return False
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        self.pending.append((Path(name), path))
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        return True
+        temporary = stage(path, data)
+        if temporary is not None:
+            self.adopt(temporary, path)
+        return temporary is not None
+
+    def adopt(self, temporary: Path, path: Path) -> None:
+        """Take over a file that ``stage`` wrote elsewhere (in a worker process)."""
+        self.pending.append((temporary, path))
 
     def __enter__(self) -> Staged:
         return self

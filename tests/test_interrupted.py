@@ -56,16 +56,16 @@ def test_ctrl_c_while_writing(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     build(project)
     before = tree_hash(project / "build")
     edit_every_position(project)
-    original = ametigen.write.Staged.add
+    original = ametigen.write.Staged.adopt
     count = []
 
-    def interrupted(self: ametigen.write.Staged, path: Path, data: bytes) -> bool:
+    def interrupted(self: ametigen.write.Staged, temporary: Path, path: Path) -> None:
         count.append(1)
         if len(count) == 4:
             raise KeyboardInterrupt
-        return original(self, path, data)
+        original(self, temporary, path)
 
-    monkeypatch.setattr(ametigen.write.Staged, "add", interrupted)
+    monkeypatch.setattr(ametigen.write.Staged, "adopt", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(project)
     assert tree_hash(project / "build") == before

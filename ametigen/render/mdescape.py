@@ -22,8 +22,14 @@ _AT_BLOCK_START = re.compile(
 
 def escape_line(line: str) -> str:
     """One line as literal inline Markdown; blanks at its edges kept as character entities."""
-    line = _INLINE.sub(lambda m: "\\" + m.group(0), line)
-    return _EDGE_SPACE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(0)), line)
+    line = _INLINE.sub(_backslash, line)
+    if line[:1] in (" ", "\t") or line[-1:] in (" ", "\t"):
+        line = _EDGE_SPACE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(0)), line)
+    return line
+
+
+def _backslash(match: re.Match[str]) -> str:
+    return "\\" + match.group(0)
 
 
 def escape_block_start(line: str) -> str:
