@@ -116,4 +116,6 @@ def test_several_mistakes_in_several_files_reported_in_one_run(project: Path) ->
         "plokis „oigused“ ei ole punkti „otsus“; kas mõtlesid „otsused“?" in x for x in lines
     )
     assert any(line.startswith("templates/blocks/tekstid.yaml:2:1:") for line in lines)
+    # the broken block file is reported once, not again at every reference to it
+    assert not any("plokki „tekstid“ ei ole" in line for line in lines)
     assert lines[-1].startswith("ametigen: ") and "viga" in lines[-1]

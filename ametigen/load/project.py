@@ -58,7 +58,8 @@ class Sources:
     org: Organisation
     org_file: LoadedYaml
     positions: dict[str, LoadedYaml]
-    blocks: dict[str, LoadedYaml]
+    blocks: dict[str, LoadedYaml | None]
+    """Block name → its file; None for a file that could not be read (its problem is known)."""
     layouts: dict[str, LayoutSource]
     problems: list[Problem]
     """What could not be read; the rest is still checked, so that all is reported at once."""
@@ -154,13 +155,13 @@ def load_sources(root: Path, only: Collection[str] | None = None) -> Sources:
         if loaded is not None
     }
 
-    blocks = {}
+    blocks: dict[str, LoadedYaml | None] = {}
     block_folder = root / BLOCKS
     for path in sorted(block_folder.rglob("*.yaml")) if block_folder.is_dir() else []:
         loaded = reader.read(path)
         if loaded is not None:
             reader.problems += check_item_ids(loaded)
-            blocks[path.relative_to(block_folder).with_suffix("").as_posix()] = loaded
+        blocks[path.relative_to(block_folder).with_suffix("").as_posix()] = loaded
 
     layouts = load_layouts(reader)
     if org is None or org_file is None:

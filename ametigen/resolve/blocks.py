@@ -27,16 +27,19 @@ class _TextModel(BaseModel):
 class Blocks:
     """The shared blocks of a project; lookups record problems at the referring place."""
 
-    files: dict[str, LoadedYaml]
+    files: dict[str, LoadedYaml | None]
     problems: list[Problem]
 
     def __post_init__(self) -> None:
         self._seen: dict[tuple[str, str, str], Any] = {}
 
     def block(self, name: str, where: Where) -> LoadedYaml | None:
-        """The block file ``name``; a problem at ``where`` if there is none."""
+        """The block file ``name``; a problem at ``where`` if there is none.
+
+        A file that is there but could not be read has its own problem: nothing more is said.
+        """
         found = self.files.get(name)
-        if found is None:
+        if found is None and name not in self.files:
             guess = closest(name, sorted(self.files))
             hint = f"; kas mõtlesid „{guess}“?" if guess else ""
             self.problems.append(
