@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import hashlib
 import re
 import shutil
 import textwrap
@@ -71,6 +72,16 @@ def words(text: str) -> collections.Counter[str]:
 
 def word_list(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
+
+
+def tree_hash(folder: Path) -> str:
+    """One hash of every file name and content under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def seed_text(number: str) -> str:

@@ -43,33 +43,16 @@ def build_zip(entries: Iterable[Entry]) -> bytes:
         name = entry.name.encode("utf-8")
         flags = 0x800  # names are UTF-8
         offset = len(body)
-        body += struct.pack(
-            "<IHHHHHIIIHH",
-            0x04034B50,
-            _VERSION,
-            flags,
-            _DEFLATE,
-            _DOS_TIME,
-            _DOS_DATE,
-            entry.crc,
-            len(entry.data),
-            entry.size,
-            len(name),
-            0,
-        )
+        # The fields the local header and the central directory entry share, in order.
+        shared = (flags, _DEFLATE, _DOS_TIME, _DOS_DATE, entry.crc, len(entry.data), entry.size)
+        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, _VERSION, *shared, len(name), 0)
         body += name + entry.data
         directory += struct.pack(
             "<IHHHHHHIIIHHHHHII",
             0x02014B50,
             _VERSION,
             _VERSION,
-            flags,
-            _DEFLATE,
-            _DOS_TIME,
-            _DOS_DATE,
-            entry.crc,
-            len(entry.data),
-            entry.size,
+            *shared,
             len(name),
             0,
             0,
