@@ -29,6 +29,7 @@ BLOCK_REF = re.compile(r"^[a-z0-9_/-]+(\.[a-z0-9_-]+)?$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters other than tab and newline: Word cannot hold most, Markdown breaks lines."""
 
+
 def _as_list(value: Any) -> Any:
     """Accept a single value where a list is expected (``alluvad: Peaspetsialist``)."""
     if value is None:

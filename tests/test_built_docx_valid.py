@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from ametigen.verify.libreoffice import convert_to_pdf, find_soffice, pdf_text
+from ametigen.verify.libreoffice import convert_to_pdf, pdf_text
 from ametigen.verify.ooxml import validate_docx
-from tests.support import SEEDS, markdown_text, words
+from tests.support import SEEDS, markdown_text, needs_soffice, words
 
 IDS = sorted(SEEDS.values())
-needs_soffice = pytest.mark.skipif(
-    find_soffice() is None and not os.environ.get("CI"),
-    reason="LibreOffice is not installed (CI installs it)",
-)
 
 
 @pytest.mark.parametrize("ident", IDS)

@@ -6,7 +6,6 @@ makes these tests fail: CI installs it and must not pass by skipping.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import docx
@@ -14,11 +13,9 @@ import pytest
 
 from ametigen.verify import libreoffice
 from ametigen.verify.libreoffice import RenderError, convert_to_pdf, find_soffice, pdf_text
+from tests.support import needs_soffice
 
-pytestmark = pytest.mark.skipif(
-    find_soffice() is None and not os.environ.get("CI"),
-    reason="LibreOffice (soffice) is not installed",
-)
+pytestmark = needs_soffice
 
 TEXT = "Õigused & vastutus"
 
