@@ -29,7 +29,14 @@ from ametigen.incremental import (
 )
 from ametigen.load.project import POSITIONS, LayoutSource, find_root
 from ametigen.parallel import map_forked
-from ametigen.write import Staged, remove_leftovers, remove_stale, stage, write_atomic
+from ametigen.write import (
+    Staged,
+    exclusive,
+    remove_leftovers,
+    remove_stale,
+    stage,
+    write_atomic,
+)
 
 if TYPE_CHECKING:
     from ametigen.render.cache import TemplateCache
@@ -37,7 +44,8 @@ if TYPE_CHECKING:
     from ametigen.resolve.resolve import Resolved
 
 PARALLEL_FROM = 48
-"""Fewer documents than this render faster in this process than a pool of workers starts."""
+"""Documents per worker below which rendering stays in this process (a worker costs more to
+start than rendering so few): with two cores, rendering goes parallel from 96 documents."""
 
 Progress = Callable[[Iterable[str]], Iterable[str]]
 
@@ -116,9 +124,24 @@ def build(
     strict: bool = False,
     progress: Progress = lambda items: items,
 ) -> BuildReport:
-    """Build the project in ``project`` into ``out`` (default: its build/ folder)."""
+    """Build the project in ``project`` into ``out`` (default: its build/ folder).
+
+    Builds into the same folder wait for each other.
+    """
     root = find_root(project)
     out = (out or root / "build").resolve()
+    with exclusive(out):
+        return _build(root, positions, out, epoch, strict, progress)
+
+
+def _build(
+    root: Path,
+    positions: Sequence[str],
+    out: Path,
+    epoch: int | None,
+    strict: bool,
+    progress: Progress,
+) -> BuildReport:
     now = scan(root)
     selected = select(now.positions, positions, root)
     state = load_state(out)
@@ -128,7 +151,10 @@ def build(
         changed |= {ident for ident in selected if ident not in present}
         if not changed:
             fail(state.warnings, strict)
-            return BuildReport(unchanged=selected, warnings=state.warnings)
+            report = BuildReport(unchanged=selected, warnings=state.warnings)
+            if not positions:
+                report.removed = remove_deleted(out, now.positions)
+            return report
     resolution = resolve_changed(root, state, changed) if changed is not None else None
     resolution = resolution or resolve_all(root)
     fail(resolution.warnings, strict)
@@ -152,7 +178,7 @@ def build(
     report.unchanged += [ident for ident in selected if ident not in documents]
 
     docs = [documents[ident] for ident in pending]
-    remove_leftovers(out)
+    remove_leftovers(out / "md", out / "docx")
     try:
         with Staged() as staged:
             staging = render_staged(docs, resolution.resolved.layouts, epoch, progress, out)
@@ -163,17 +189,22 @@ def build(
                         report.written.append(path)
                 report.built.append(ident)
     except BaseException:
-        remove_leftovers(out)  # what the workers were writing when the build stopped
+        remove_leftovers(out / "md", out / "docx")  # what workers were writing when it stopped
         raise
     report.built.sort()
     report.unchanged.sort()
-    if not positions and resolution.complete:
-        keep = [Outputs.of(out, ident) for ident in documents]
-        report.removed += remove_stale(out / "md", ".md", [o.markdown for o in keep])
-        report.removed += remove_stale(out / "docx", ".docx", [o.docx for o in keep])
+    if not positions:
+        report.removed = remove_deleted(out, now.positions)
     next_state = State(now.context, epoch, entries, resolution.warnings)
     write_atomic(out / STATE_FILE, encode_state(next_state))
     return report
+
+
+def remove_deleted(out: Path, positions: Iterable[str]) -> list[Path]:
+    """Remove the outputs of positions that are no longer there (deleted or renamed)."""
+    keep = [Outputs.of(out, ident) for ident in positions]
+    removed = remove_stale(out / "md", ".md", [o.markdown for o in keep])
+    return removed + remove_stale(out / "docx", ".docx", [o.docx for o in keep])
 
 
 def resolve_all(root: Path) -> Resolution:

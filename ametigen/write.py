@@ -129,9 +129,30 @@ def remove_stale(folder: Path, suffix: str, keep: Iterable[Path]) -> list[Path]:
     return removed
 
 
-def remove_leftovers(folder: Path) -> None:
-    """Temporary files of a build that was killed before it could rename them."""
-    if folder.is_dir():
-        for path in folder.rglob(".*.tmp"):
+def remove_leftovers(*folders: Path) -> None:
+    """Temporary files that ``stage`` left under ``folders`` when a build was killed."""
+    for folder in folders:
+        for path in folder.rglob(".*.*.tmp") if folder.is_dir() else ():
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+@contextlib.contextmanager
+def exclusive(folder: Path) -> Iterator[None]:
+    """Let one build at a time write into ``folder``; a second waits for the first.
+
+    The lock is on the folder that holds ``folder`` (a directory lock creates no file, so a
+    build that fails leaves everything as it was). Where there is no flock, nothing is locked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not on a POSIX system
+        yield
+        return
+    parent = folder.parent if folder.parent.is_dir() else Path(".")
+    handle = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock

@@ -87,3 +87,29 @@ def test_damaged_state_is_ignored(project: Path) -> None:
     report = build(project)
     assert sorted(report.built) == sorted(SEEDS.values())
     assert report.written == []  # the same bytes were already there
+
+
+def test_outputs_of_a_deleted_position_go_even_after_a_selective_build(project: Path) -> None:
+    extra = project / "positions" / "teenuste" / "lisa.yaml"
+    extra.write_text((project / "positions/teenuste/osakonnajuhataja.yaml").read_text("utf-8"))
+    build(project)
+    assert (project / "build/md/teenuste/lisa.md").exists()
+    extra.unlink()
+    build(project, positions=["teenuste/osakonnajuhataja"])  # names one: removes nothing
+    assert (project / "build/md/teenuste/lisa.md").exists()
+    report = build(project)
+    assert sorted(p.name for p in report.removed) == ["lisa.docx", "lisa.md"]
+    assert not (project / "build/docx/teenuste/lisa.docx").exists()
+
+
+def test_two_builds_at_once_wait_for_each_other(project: Path) -> None:
+    import subprocess
+    import sys
+
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    command = [sys.executable, "-m", "ametigen", "-C", str(project), "build"]
+    runs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [(run.wait(), run.stderr.read() if run.stderr else "") for run in runs]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    assert not any("Traceback" in err for _, err in results)
+    assert sum("5 ehitatud" in err for _, err in results) == 1  # the others found it done
