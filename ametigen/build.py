@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ametigen.errors import AmetigenError, Problem, SourceErrors
+from ametigen.errors import AmetigenError, Problem, raise_errors
 from ametigen.incremental import (
     STATE_FILE,
     Entry,
@@ -150,14 +150,14 @@ def _build(
     if changed is not None:
         changed |= {ident for ident in selected if ident not in present}
         if not changed:
-            fail(state.warnings, strict)
+            raise_errors(state.warnings, strict=strict)
             report = BuildReport(unchanged=selected, warnings=state.warnings)
             if not positions:
                 report.removed = remove_deleted(out, now.positions)
             return report
     resolution = resolve_changed(root, state, changed) if changed is not None else None
     resolution = resolution or resolve_all(root)
-    fail(resolution.warnings, strict)
+    raise_errors(resolution.warnings, strict=strict)
     documents = resolution.resolved.documents
 
     report = BuildReport(warnings=resolution.warnings)
@@ -243,13 +243,6 @@ def summary(resolved: Resolved, ident: str, source: str, fingerprint: str) -> En
     model = resolved.positions[ident]
     people = (model.manager, model.subordinates, model.substitutes_for, model.substituted_by)
     return Entry(source, fingerprint, model.title, digest(repr(people)))
-
-
-def fail(problems: list[Problem], strict: bool) -> None:
-    """Raise SourceErrors for the errors (with ``strict``, also the warnings) in ``problems``."""
-    failing = [p for p in problems if strict or not p.warning]
-    if failing:
-        raise SourceErrors(problems if strict else failing)
 
 
 # ---------------------------------------------------------------- rendering, on every core

@@ -57,3 +57,13 @@ class SourceErrors(AmetigenError):
 
 class TemplateProblem(AmetigenError):
     """A layout template is broken; the message names the template file and line."""
+
+
+def raise_errors(problems: list[Problem], *, strict: bool = False) -> None:
+    """Raise SourceErrors if ``problems`` hold an error (with ``strict``: any problem at all).
+
+    Warnings are reported along with the errors; with ``strict`` they count as errors.
+    """
+    failing = [p for p in problems if strict or not p.warning]
+    if failing:
+        raise SourceErrors(problems if strict else failing)

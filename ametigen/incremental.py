@@ -125,8 +125,13 @@ def digest(*parts: str) -> str:
 
 
 def _file_hash(path: Path) -> str:
-    with open(path, "rb") as stream:
-        return hashlib.sha256(stream.read()).hexdigest()
+    """sha256 of the file; for a file that cannot be read, a value no content has (so the build
+    goes on to load it and report why, as ``check`` does)."""
+    try:
+        with open(path, "rb") as stream:
+            return hashlib.sha256(stream.read()).hexdigest()
+    except OSError as error:
+        return f"unreadable: {error.strerror}"
 
 
 def _raw_problem(problem: Problem) -> dict[str, Any]:

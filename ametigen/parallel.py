@@ -45,3 +45,46 @@ def _run(index: int) -> Any:
     assert _WORK is not None
     function, items = _WORK
     return function(items[index])
+
+
+class Background:
+    """A function running in a forked process while this one goes on; ``result()`` waits.
+
+    Without fork it simply runs in ``result()``. Leaving the ``with`` block without asking for
+    the result stops the process.
+    """
+
+    def __init__(self, function: Callable[[], R]) -> None:
+        self.function = function
+        self.process: multiprocessing.process.BaseProcess | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
+            self.process = context.Process(target=_report, args=(function, send), daemon=True)
+            self.process.start()
+            send.close()
+
+    def result(self) -> Any:
+        if self.process is None:
+            return self.function()
+        outcome, value = self.receive.recv()
+        self.process.join()
+        self.process = None
+        if outcome == "raised":
+            raise value
+        return value
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.join()
+
+
+def _report(function: Callable[[], Any], send: Any) -> None:
+    try:
+        send.send(("returned", function()))
+    except BaseException as error:  # handed to the parent, which raises it
+        send.send(("raised", error))

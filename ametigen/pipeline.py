@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Collection, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 
-from ametigen.errors import SourceErrors
-from ametigen.load.project import find_root, load_sources
+from ametigen.errors import raise_errors
+from ametigen.load.project import LayoutSource, find_root, load_sources
+from ametigen.parallel import Background
 from ametigen.resolve.checks import check_organisation
 from ametigen.resolve.resolve import Resolved, resolve_project
 
@@ -20,10 +22,31 @@ def resolve(project: Path, *, strict: bool = False) -> Resolved:
     The returned Resolved keeps the warnings in ``problems``.
     """
     resolved = resolve_checked(project)
-    failing = [p for p in resolved.problems if strict or not p.warning]
-    if failing:
-        raise SourceErrors(resolved.problems if strict else failing)
+    raise_errors(resolved.problems, strict=strict)
     return resolved
+
+
+def check(project: Path, *, strict: bool = False) -> Resolved:
+    """``resolve``, and prepare every layout's templates: their errors are source errors too.
+
+    The templates are prepared in a second process while this one validates and resolves.
+    """
+    with collector_paused():
+        sources = load_sources(find_root(project))
+        with Background(partial(prepare_templates, sources.layouts)) as templates:
+            resolved = resolve_project(sources)
+            resolved.problems += check_organisation(resolved)
+            templates.result()
+    raise_errors(resolved.problems, strict=strict)
+    return resolved
+
+
+def prepare_templates(layouts: Mapping[str, LayoutSource]) -> None:
+    """Compile every layout's templates; a broken one raises TemplateProblem."""
+    from ametigen.build import Renderer
+
+    for layout in layouts.values():
+        Renderer(layout)
 
 
 def resolve_checked(project: Path) -> Resolved:

@@ -71,7 +71,7 @@ def new_position(project: Path, ident: str, layout: str | None) -> Path:
     """Write positions/IDENT.yaml; refuse to overwrite. Returns the file written."""
     sources = load_sources(find_root(project))
     chosen = layout or sources.org.defaults.get("kujundus") or next(iter(sources.layouts), "")
-    if chosen not in sources.layouts:
+    if not isinstance(chosen, str) or chosen not in sources.layouts:
         known = ", ".join(sorted(sources.layouts))
         raise AmetigenError(f"kujundust „{chosen}“ ei ole; olemas: {known}")
     ident = ident.removesuffix(".yaml").removeprefix(f"{POSITIONS}/")

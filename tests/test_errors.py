@@ -119,3 +119,38 @@ def test_several_mistakes_in_several_files_reported_in_one_run(project: Path) ->
     # the broken block file is reported once, not again at every reference to it
     assert not any("plokki „tekstid“ ei ole" in line for line in lines)
     assert lines[-1].startswith("ametigen: ") and "viga" in lines[-1]
+
+
+def test_check_reports_a_broken_template(project: Path) -> None:
+    path = project / MD
+    path.write_text(path.read_text("utf-8") + "{% if doc.title %}\n", "utf-8")
+    code, err = run(project, "check")
+    assert code == 1 and f"{project / MD}:" in err
+
+
+def test_more_inputs_that_never_give_a_traceback(project: Path, tmp_path: Path) -> None:
+    (project / MD).write_bytes(b"\xff\xfe not utf-8")
+    code, err = run(project, "build")
+    assert code == 1 and "UTF-8" in err
+    (project / MD).write_text("# {{ doc.title }}\n", "utf-8")
+
+    dangling = project / "positions" / "katki.yaml"
+    dangling.symlink_to(tmp_path / "nowhere.yaml")
+    code, err = run(project, "build")
+    assert code == 1 and "positions/katki.yaml" in err and "faili ei saa lugeda" in err
+    dangling.unlink()
+
+    result = CliRunner().invoke(
+        main, ["-C", str(project), "build"], env={"SOURCE_DATE_EPOCH": "99999999999999"}
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    code, err = run(project, "build", "--out", str(blocked / "out"))
+    assert code == 1 and str(blocked) in err
+
+    org = project / "ametigen.yaml"
+    org.write_text(org.read_text("utf-8").replace("kujundus: teenistuskoht", "kujundus: [a]"))
+    code, _ = run(project, "new", "uus/koht")
+    assert code == 1

@@ -86,6 +86,10 @@ def run(action: Callable[[], Any]) -> Any:
     except AmetigenError as error:
         click.echo(f"ametigen: {error}", err=True)
         sys.exit(error.exit_code)
+    except OSError as error:  # a folder that cannot be written, a disk that is full …
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(f"ametigen: {where}{error.strerror or error}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("ametigen: katkestatud", err=True)
         sys.exit(130)

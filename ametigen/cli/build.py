@@ -35,7 +35,7 @@ def _bar(items: list[str]) -> Iterator[str]:
 @click.option(
     "--source-date-epoch",
     "epoch",
-    type=int,
+    type=click.IntRange(0, 253402300799),  # up to 9999-12-31
     envvar="SOURCE_DATE_EPOCH",
     default=None,
     help="Date for DOCX properties of documents without an approval date "

@@ -11,12 +11,12 @@ from ametigen.cli import project, report, run
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
 @click.pass_context
 def command(ctx: click.Context, strict: bool) -> None:
-    """Load and validate every source; write nothing.
+    """Load and validate every source and template; write nothing.
 
     Reports every problem of every file at once as PATH:LINE:COL: FIELD: MESSAGE.
     """
-    from ametigen.pipeline import resolve
+    from ametigen.pipeline import check
 
-    resolved = run(lambda: resolve(project(ctx), strict=strict))
+    resolved = run(lambda: check(project(ctx), strict=strict))
     report(resolved.problems)
     click.echo(f"ametigen: {len(resolved.documents)} ametijuhendit korras", err=True)

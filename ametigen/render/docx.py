@@ -62,8 +62,13 @@ class DocxTemplate:
                 self.parts.append((name, Entry.of(name, content)))
 
     def _compile(self, name: str, content: bytes) -> jinja2.Template:
+        try:
+            xml = content.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise TemplateProblem(f"{self.path}: {name} is not UTF-8 ({error})") from None
+
         def patch() -> str:
-            patched = str(_patcher(self.path).patch_xml(content.decode("utf-8")))
+            patched = str(_patcher(self.path).patch_xml(xml))
             # One paragraph a line, so that an error's line number finds its paragraph.
             return _PARAGRAPH.sub(r"\n<w:p\1", patched)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from ametigen.errors import TemplateProblem
 from ametigen.render.cache import TemplateCache
 from ametigen.render.environment import compile_template, markdown_environment, render
 from ametigen.render.mdescape import finish
@@ -29,7 +30,10 @@ class MarkdownTemplate:
 
     def __init__(self, path: Path, templates: Path, cache: TemplateCache | None = None) -> None:
         self.path = path
-        source = path.read_text("utf-8")
+        try:
+            source = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise TemplateProblem(f"{path}: cannot be read as UTF-8 text ({error})") from None
         env = _environment(templates, cache.bytecode if cache else None)
         self.template = compile_template(env, source, path)
 
