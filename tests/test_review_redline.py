@@ -142,3 +142,11 @@ def test_cli_named_position_and_default_folder(project: Path) -> None:
     assert [p.relative_to(project).as_posix() for p in written] == [
         "build/redline/teenuste/osakonnajuhataja.docx"
     ]
+
+
+def test_out_folder_keeps_files_it_did_not_write(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "signed"
+    out.mkdir()
+    (out / "allkirjastatud.docx").write_bytes(b"a signed copy")
+    redline(project, "HEAD", author="Mari", date=dt.datetime(2024, 12, 13), out=out)
+    assert (out / "allkirjastatud.docx").read_bytes() == b"a signed copy"

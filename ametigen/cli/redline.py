@@ -24,7 +24,7 @@ from ametigen.cli import project, run
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Write into OUT instead of build/redline/.",
+    help="Write into OUT instead of build/redline/ (and remove nothing there).",
 )
 @click.pass_context
 def command(

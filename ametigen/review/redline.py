@@ -43,7 +43,11 @@ def redline(
     date: dt.datetime | None = None,
     out: Path | None = None,
 ) -> RedlineReport:
-    """Write out/<id>.docx (default build/redline/) for each changed (or named) position."""
+    """Write out/<id>.docx (default build/redline/) for each changed (or named) position.
+
+    In build/redline/ the redlines of positions that no longer changed are removed; a folder
+    given as ``out`` may hold other files, so nothing there is removed.
+    """
     root = project.resolve()
     old = load(project, base)
     new = load(project, None)
@@ -53,6 +57,7 @@ def redline(
         author = author if author is not None else commit.author
         date = date if date is not None else commit.date
     revisions_date = w_date(date)
+    own_folder = out is None  # only there may earlier redlines be cleared away
     out = (out or root / "build" / "redline").resolve()
     report = RedlineReport()
     for change in compare(old, new):
@@ -66,7 +71,7 @@ def redline(
         data = tracked_docx(before, after, Revisions(author, revisions_date))
         path = out / f"{change.ident}.docx"
         (report.written if write_atomic(path, data) else report.unchanged).append(path)
-    if not positions:
+    if not positions and own_folder:
         report.removed = remove_stale(out, ".docx", report.written + report.unchanged)
     return report
 
