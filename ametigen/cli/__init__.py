@@ -70,6 +70,11 @@ def project(ctx: click.Context) -> Path:
     return directory
 
 
+def in_project(ctx: click.Context, path: Path | None) -> Path | None:
+    """A path from the command line, relative to -C DIRECTORY as if started there."""
+    return None if path is None else project(ctx) / path
+
+
 def run(action: Callable[[], Any]) -> Any:
     """Call the library; print an error a user caused without a traceback, exit with its code."""
     from ametigen.errors import AmetigenError, SourceErrors

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ametigen.cli import project, quiet_progress, report, run
+from ametigen.cli import in_project, project, quiet_progress, report, run
 
 
 def progress(items: Iterable[str]) -> Iterable[str]:
@@ -61,7 +61,7 @@ def command(
         lambda: build(
             project(ctx),
             positions=positions,
-            out=out,
+            out=in_project(ctx, out),
             epoch=epoch,
             strict=strict,
             progress=progress,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ametigen.cli import project, run
+from ametigen.cli import in_project, project, run
 
 
 @click.command("redline")
@@ -44,7 +44,14 @@ def command(
     from ametigen.review.redline import redline
 
     result = run(
-        lambda: redline(project(ctx), base, positions=positions, author=author, date=date, out=out)
+        lambda: redline(
+            project(ctx),
+            base,
+            positions=positions,
+            author=author,
+            date=date,
+            out=in_project(ctx, out),
+        )
     )
     for path in result.written:
         click.echo(str(path))

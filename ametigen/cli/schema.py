@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ametigen.cli import project, run
+from ametigen.cli import in_project, project, run
 
 
 @click.command("schema")
@@ -25,7 +25,7 @@ def command(ctx: click.Context, out: Path | None) -> None:
     """
     from ametigen.review.jsonschema import schemas, write_schemas
 
-    folder = out or project(ctx) / "schema"
+    folder = in_project(ctx, out) or project(ctx) / "schema"
     written = run(lambda: write_schemas(folder))
     click.echo(
         f"ametigen: {len(schemas())} skeemi kaustas {folder}, {len(written)} muutus", err=True
