@@ -45,12 +45,14 @@ def _blocks(parent: ElementTree.Element, lines: list[str]) -> None:
 
 
 def paragraph_text(paragraph: ElementTree.Element) -> str:
+    """The text of a paragraph's runs; tab stops and other properties are not text."""
     parts = []
-    for node in paragraph.iter():
-        if node.tag == f"{W}t" and node.text:
-            parts.append(node.text)
-        elif node.tag == f"{W}tab" and node is not paragraph:
-            parts.append("\t")
-        elif node.tag in (f"{W}br", f"{W}cr"):
-            parts.append("\n")
+    for run in paragraph.iter(f"{W}r"):
+        for node in run:
+            if node.tag == f"{W}t" and node.text:
+                parts.append(node.text)
+            elif node.tag == f"{W}tab":
+                parts.append("\t")
+            elif node.tag in (f"{W}br", f"{W}cr"):
+                parts.append("\n")
     return "".join(parts)

@@ -59,3 +59,15 @@ def test_python_docx_opens_the_output(built: Path) -> None:
     document = docx.Document(str(built / "docx" / "teenuste" / "osakonnajuhataja.docx"))
     assert document.core_properties.title == "Osakonnajuhataja"
     assert any("AMETIJUHEND" in p.text for p in document.paragraphs)
+
+
+def test_docx_text_ignores_tab_stops() -> None:
+    from xml.etree import ElementTree
+
+    from ametigen.docxtext import W, paragraph_text
+
+    xml = (
+        f'<w:p xmlns:w="{W[1:-1]}"><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs>'
+        "</w:pPr><w:r><w:t>Tere</w:t><w:tab/><w:t>maailm</w:t><w:br/><w:t>!</w:t></w:r></w:p>"
+    )
+    assert paragraph_text(ElementTree.fromstring(xml)) == "Tere\\tmaailm\\n!"
