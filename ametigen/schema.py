@@ -263,9 +263,11 @@ def _parse_date(value: Any) -> Any:
     text = value.strip()
     for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            date = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if date.year >= 1900:
+            return date
     raise ValueError(f"„{text}“ ei ole kuupäev; kirjuta kujul pp.kk.aaaa, nt 13.12.2024")
 
 

@@ -126,3 +126,12 @@ def test_defaults_problems_point_at_the_organisation_file(project: Path) -> None
     assert len(found) == 1
     assert found[0].startswith("ametigen.yaml:5:")
     assert "plokki „oigus“ ei ole" in found[0] and "kas mõtlesid „oigused“?" in found[0]
+
+
+def test_dates_in_both_forms_and_no_ancient_years(empty: Path) -> None:
+    write_tree(empty, {"positions/a.yaml": MINIMAL + "kinnitatud: {kuupäev: 2024-12-13}\n"})
+    doc = resolve(empty).documents["a"]
+    assert doc.approval is not None and doc.approval.date_text == "13.12.2024"
+    write_tree(empty, {"positions/a.yaml": MINIMAL + "kinnitatud: {kuupäev: 13.12.0024}\n"})
+    (found,) = problems_of(empty)
+    assert "„13.12.0024“ ei ole kuupäev" in found

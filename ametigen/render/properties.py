@@ -45,7 +45,7 @@ def core_xml(doc: Document, epoch: int | None) -> bytes:
     ]
     when = document_date(doc, epoch)
     if when is not None:
-        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = when.isoformat(timespec="seconds").replace("+00:00", "Z")
         fields += [
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>',
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>',

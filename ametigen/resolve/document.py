@@ -82,7 +82,8 @@ class Approval:
     @property
     def date_text(self) -> str | None:
         """The date as the documents write it: 13.12.2024."""
-        return self.date.strftime("%d.%m.%Y") if self.date else None
+        date = self.date
+        return f"{date.day:02d}.{date.month:02d}.{date.year:04d}" if date else None
 
 
 @dataclass(frozen=True)
