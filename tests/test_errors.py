@@ -154,3 +154,20 @@ def test_more_inputs_that_never_give_a_traceback(project: Path, tmp_path: Path) 
     org.write_text(org.read_text("utf-8").replace("kujundus: teenistuskoht", "kujundus: [a]"))
     code, _ = run(project, "new", "uus/koht")
     assert code == 1
+
+
+def test_docx_template_syntax_error_names_part_and_place(project: Path) -> None:
+    import zipfile
+
+    path = project / DOCX
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"{{ doc.nr.purpose }}", b"{{ doc.nr.purpose ", 1
+    )
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    code, err = run(project, "check")
+    assert code == 1
+    assert f"{project / DOCX}:word/document.xml near «" in err

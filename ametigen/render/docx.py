@@ -74,7 +74,8 @@ class DocxTemplate:
 
         patched = self.cache.patched(self.path, name, content, patch)
         self.sources[name] = patched.split("\n")
-        return compile_template(_environment(self.cache.bytecode), patched, self.path, name)
+        env = _environment(self.cache.bytecode)
+        return compile_template(env, patched, self.path, name, partial(self.describe, name))
 
     def describe(self, name: str, line: int) -> str:
         """Where line ``line`` of the patched part is, in words a template author finds."""

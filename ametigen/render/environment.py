@@ -67,11 +67,17 @@ def docx_environment() -> jinja2.Environment:
 
 
 def compile_template(
-    env: jinja2.Environment, source: str, path: Path, part: str = ""
+    env: jinja2.Environment,
+    source: str,
+    path: Path,
+    part: str = "",
+    describe: Callable[[int], str] = str,
 ) -> jinja2.Template:
     """Compile ``source`` (``part`` of the file ``path``) so that errors can name the file.
 
-    With a bytecode cache on ``env``, code compiled by an earlier build is reused.
+    ``describe`` turns a line of ``source`` into words for the error message (the line
+    number itself, unless the source is not what the author wrote). With a bytecode cache on
+    ``env``, code compiled by an earlier build is reused.
     """
     cache = env.bytecode_cache
     name = f"{path.name}!{part}" if part else path.name
@@ -81,7 +87,8 @@ def compile_template(
         try:
             code = env.compile(source, name=name, filename=str(path))
         except jinja2.TemplateSyntaxError as error:
-            raise TemplateProblem(f"{path}:{error.lineno}: {error.message}") from None
+            where = describe(error.lineno) if error.lineno else "?"
+            raise TemplateProblem(f"{path}:{where}: {error.message}") from None
         if cache and bucket:
             bucket.code = code
             cache.set_bucket(bucket)
