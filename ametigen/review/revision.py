@@ -58,6 +58,7 @@ def show_prefix(project: Path) -> str:
 
 def commit_id(project: Path, revision: str) -> str:
     """The full commit id of ``revision``; a clear error when there is no such revision."""
+    show_prefix(project)  # outside a repository, say that rather than "no such revision"
     try:
         return (
             git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
