@@ -9,7 +9,6 @@ and resolved; and a document is rendered only when a fingerprint of its inputs c
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,7 +26,7 @@ from ametigen.incremental import (
     load_state,
     scan,
 )
-from ametigen.load.project import POSITIONS, LayoutSource, find_root
+from ametigen.load.project import POSITIONS, LayoutSource, files_by_id, find_root, position_id
 from ametigen.parallel import map_forked
 from ametigen.write import (
     Staged,
@@ -79,17 +78,7 @@ class Outputs:
 
 def existing(out: Path) -> set[str]:
     """Ids of the positions whose both outputs are in ``out``."""
-
-    def ids(folder: Path, suffix: str) -> set[str]:
-        start = len(os.path.join(folder, ""))
-        return {
-            os.path.join(directory, name)[start : -len(suffix)].replace(os.sep, "/")
-            for directory, _, names in os.walk(folder)
-            for name in names
-            if name.endswith(suffix)
-        }
-
-    return ids(out / "md", ".md") & ids(out / "docx", ".docx")
+    return set(files_by_id(out / "md", ".md")) & set(files_by_id(out / "docx", ".docx"))
 
 
 class Renderer:
@@ -305,19 +294,6 @@ def select(known: Iterable[str], names: Sequence[str], root: Path) -> list[str]:
             raise UnknownPosition(f"{name}: ametikohta ei ole (vaata: ametigen list)")
         chosen.append(ident)
     return list(dict.fromkeys(chosen))
-
-
-def position_id(name: str, root: Path) -> str:
-    """``positions/a/b.yaml``, ``a/b.yaml`` or ``a/b`` → ``a/b``."""
-    path = Path(name)
-    if path.suffix == ".yaml":
-        path = path.with_suffix("")
-    if path.is_absolute():
-        path = path.relative_to(root) if path.is_relative_to(root) else path
-    parts = path.parts
-    if parts and parts[0] == POSITIONS:
-        parts = parts[1:]
-    return "/".join(parts)
 
 
 def position_file(ident: str) -> str:

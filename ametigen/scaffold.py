@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from ametigen.errors import AmetigenError
-from ametigen.load.project import POSITIONS, find_root, load_sources
+from ametigen.load.project import POSITIONS, find_root, load_sources, position_id
 from ametigen.schema import Position
 from ametigen.write import write_atomic
 
@@ -74,7 +74,7 @@ def new_position(project: Path, ident: str, layout: str | None) -> Path:
     if not isinstance(chosen, str) or chosen not in sources.layouts:
         known = ", ".join(sorted(sources.layouts))
         raise AmetigenError(f"kujundust „{chosen}“ ei ole; olemas: {known}")
-    ident = ident.removesuffix(".yaml").removeprefix(f"{POSITIONS}/")
+    ident = position_id(ident, sources.root)
     if not NEW_ID.match(ident):
         raise BadPositionId(
             f"„{ident}“ ei sobi ametikoha tunnuseks: kasuta väikesi ladina tähti, numbreid, "

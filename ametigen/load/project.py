@@ -78,15 +78,32 @@ def find_root(start: Path) -> Path:
 
 def position_files(root: Path) -> dict[str, Path]:
     """Position id (path under positions/ without .yaml, with /) → file, sorted by id."""
-    folder = root / POSITIONS
+    return files_by_id(root / POSITIONS, ".yaml")
+
+
+def files_by_id(folder: Path, suffix: str) -> dict[str, Path]:
+    """Files ending in ``suffix`` under ``folder`` by their path without it (with /), sorted."""
     found = {}
     start = len(os.path.join(folder, ""))
     for directory, _, names in os.walk(folder):  # much faster than Path.rglob for thousands
         for name in names:
-            if name.endswith(".yaml"):
+            if name.endswith(suffix):
                 path = os.path.join(directory, name)
-                found[path[start : -len(".yaml")].replace(os.sep, "/")] = Path(path)
+                found[path[start : -len(suffix)].replace(os.sep, "/")] = Path(path)
     return {ident: found[ident] for ident in sorted(found, key=lambda ident: ident.split("/"))}
+
+
+def position_id(name: str, root: Path) -> str:
+    """The id meant by ``name``: ``positions/a/b.yaml``, ``a/b.yaml`` or ``a/b`` → ``a/b``."""
+    path = Path(name)
+    if path.suffix == ".yaml":
+        path = path.with_suffix("")
+    if path.is_absolute():
+        path = path.relative_to(root) if path.is_relative_to(root) else path
+    parts = path.parts
+    if parts and parts[0] == POSITIONS:
+        parts = parts[1:]
+    return "/".join(parts)
 
 
 class Reader:
