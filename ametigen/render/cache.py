@@ -31,7 +31,9 @@ class TemplateCache:
             return
         from ametigen.incremental import generator_fingerprint
 
-        self.folder = out / FOLDER / generator_fingerprint()[:16]
+        # Compiled code depends on ametigen's code and on the Jinja that compiled it.
+        key = hashlib.sha256(f"{generator_fingerprint()}\0{jinja2.__version__}".encode())
+        self.folder = out / FOLDER / key.hexdigest()[:16]
         for old in self.folder.parent.glob("*"):
             if old != self.folder:
                 shutil.rmtree(old, ignore_errors=True)
