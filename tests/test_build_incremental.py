@@ -113,3 +113,29 @@ def test_two_builds_at_once_wait_for_each_other(project: Path) -> None:
     assert [code for code, _ in results] == [0, 0, 0], results
     assert not any("Traceback" in err for _, err in results)
     assert sum("5 ehitatud" in err for _, err in results) == 1  # the others found it done
+
+
+def test_a_referenced_title_change_rebuilds_the_referring_document(project: Path) -> None:
+    expert = project / "positions/oiguse-ja-jarelevalve/ekspert.yaml"
+    edit(
+        expert,
+        "vahetu_juht: Juhtivspetsialist",
+        "vahetu_juht: {ametikoht: teenuste/osakonnajuhataja}",
+    )
+    build(project)
+    edit(project / "positions/teenuste/osakonnajuhataja.yaml", "Osakonnajuhataja", "Direktor")
+    report = build(project)
+    assert report.built == ["oiguse-ja-jarelevalve/ekspert", "teenuste/osakonnajuhataja"]
+    assert "**Vahetu juht:** Direktor" in (
+        project / "build/md/oiguse-ja-jarelevalve/ekspert.md"
+    ).read_text("utf-8")
+
+
+def test_macro_org_and_epoch_changes_rebuild_everything(project: Path) -> None:
+    build(project)
+    edit(project / "templates/macros/markdown.j2", "KINNITATUD", "KINNITATUD ")
+    assert len(build(project).built) == len(SEEDS)
+    edit(project / "ametigen.yaml", "asutus: Sotsiaalkindlustusamet", "asutus: Amet")
+    assert len(build(project).built) == len(SEEDS)
+    assert len(build(project, epoch=1_700_000_000).built) == len(SEEDS)
+    assert build(project, epoch=1_700_000_000).built == []
