@@ -53,7 +53,9 @@ class DocxTemplate:
         # Each part is bytes to copy (an Entry), Jinja to render, or None: made from the data.
         self.parts: list[tuple[str, Entry | jinja2.Template | None]] = []
         self.sources: dict[str, list[str]] = {}
-        for name, content in sorted(parts, key=lambda part: _order(part[0])):
+        # [Content_Types].xml first, as Word writes it; then the template's own order.
+        parts.sort(key=lambda part: part[0] != "[Content_Types].xml")  # a stable sort
+        for name, content in parts:
             if name in (_CORE, _APP):
                 self.parts.append((name, None))
             elif name.endswith(".xml") and _JINJA.search(content):
@@ -103,8 +105,3 @@ def _patcher(path: Path) -> Any:
     from docxtpl import DocxTemplate as Docxtpl  # heavy import, needed once per layout
 
     return Docxtpl(path)
-
-
-def _order(name: str) -> tuple[int, str]:
-    """[Content_Types].xml first (as Word writes it), then the template's own order."""
-    return (0 if name == "[Content_Types].xml" else 1, "")
