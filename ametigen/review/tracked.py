@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -21,11 +20,11 @@ from lxml import etree
 
 from ametigen.docxtext import paragraph_text
 from ametigen.review.align import align
+from ametigen.review.words import words
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{NS}}}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
 Element = etree._Element
 State = Literal["=", "-", "+"]
@@ -267,9 +266,7 @@ def _tokens(paragraph: Element) -> list[Token] | None:
             if part.tag == q("rPr"):
                 continue
             if part.tag == q("t"):
-                tokens += [
-                    Token(word, None, properties) for word in _WORDS.findall(part.text or "")
-                ]
+                tokens += [Token(word, None, properties) for word in words(part.text or "")]
             elif part.tag in (q("br"), q("cr"), q("tab")):
                 tokens.append(Token(etree.tostring(part).decode(), part, properties))
             else:

@@ -36,20 +36,8 @@ def words(text: str) -> list[str]:
 
 def word_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
     """The segments of ``old`` (kept or deleted) and of ``new`` (kept or inserted)."""
-    a, b = words(old), words(new)
-    before: list[Segment] = []
-    after: list[Segment] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            before.append(("=", "".join(a[i1:i2])))
-            after.append(("=", "".join(b[j1:j2])))
-            continue
-        if i2 > i1:
-            before.append(("-", "".join(a[i1:i2])))
-        if j2 > j1:
-            after.append(("+", "".join(b[j1:j2])))
-    return before, after
+    both = inline(old, new)
+    return [s for s in both if s[0] != "+"], [s for s in both if s[0] != "-"]
 
 
 def unified(old: str, new: str, old_name: str, new_name: str, context: int = 2) -> list[Line]:
