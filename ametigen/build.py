@@ -9,7 +9,7 @@ and resolved; and a document is rendered only when a fingerprint of its inputs c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -31,8 +31,8 @@ from ametigen.parallel import map_forked
 from ametigen.write import (
     Staged,
     exclusive,
+    remove_files,
     remove_leftovers,
-    remove_stale,
     stage,
     write_atomic,
 )
@@ -76,9 +76,30 @@ class Outputs:
         return cls(out / "md" / f"{ident}.md", out / "docx" / f"{ident}.docx")
 
 
-def existing(out: Path) -> set[str]:
-    """Ids of the positions whose both outputs are in ``out``."""
-    return set(files_by_id(out / "md", ".md")) & set(files_by_id(out / "docx", ".docx"))
+@dataclass(frozen=True)
+class Present:
+    """The outputs that are in an output folder now, by position id."""
+
+    markdown: dict[str, str]
+    docx: dict[str, str]
+
+    @classmethod
+    def of(cls, out: Path) -> Present:
+        return cls(files_by_id(out / "md", ".md"), files_by_id(out / "docx", ".docx"))
+
+    def complete(self) -> set[str]:
+        """Ids of the positions whose both outputs are there."""
+        return self.markdown.keys() & self.docx.keys()
+
+    def remove_deleted(self, out: Path, positions: Collection[str]) -> list[Path]:
+        """Remove the outputs of positions that are no longer there (deleted or renamed)."""
+        stale = [
+            path
+            for found in (self.markdown, self.docx)
+            for ident, path in found.items()
+            if ident not in positions
+        ]
+        return remove_files(stale, out)
 
 
 class Renderer:
@@ -135,14 +156,15 @@ def _build(
     selected = select(now.positions, positions, root)
     state = load_state(out)
     changed = state.changed(now, epoch)
-    present = existing(out)
+    present = Present.of(out)
+    complete = present.complete()
     if changed is not None:
-        changed |= {ident for ident in selected if ident not in present}
+        changed |= {ident for ident in selected if ident not in complete}
         if not changed:
             raise_errors(state.warnings, strict=strict)
             report = BuildReport(unchanged=selected, warnings=state.warnings)
             if not positions:
-                report.removed = remove_deleted(out, now.positions)
+                report.removed = present.remove_deleted(out, now.positions)
             return report
     resolution = resolve_changed(root, state, changed) if changed is not None else None
     resolution = resolution or resolve_all(root)
@@ -160,7 +182,7 @@ def _build(
             entries[ident] = summary(resolution.resolved, ident, "", old.fingerprint if old else "")
             continue
         entries[ident] = summary(resolution.resolved, ident, now.positions[ident], fingerprint)
-        if old is not None and old.fingerprint == fingerprint and ident in present:
+        if old is not None and old.fingerprint == fingerprint and ident in complete:
             report.unchanged.append(ident)
         else:
             pending.append(ident)
@@ -183,17 +205,10 @@ def _build(
     report.built.sort()
     report.unchanged.sort()
     if not positions:
-        report.removed = remove_deleted(out, now.positions)
+        report.removed = present.remove_deleted(out, now.positions)
     next_state = State(now.context, epoch, entries, resolution.warnings)
     write_atomic(out / STATE_FILE, encode_state(next_state))
     return report
-
-
-def remove_deleted(out: Path, positions: Iterable[str]) -> list[Path]:
-    """Remove the outputs of positions that are no longer there (deleted or renamed)."""
-    keep = [Outputs.of(out, ident) for ident in positions]
-    removed = remove_stale(out / "md", ".md", [o.markdown for o in keep])
-    return removed + remove_stale(out / "docx", ".docx", [o.docx for o in keep])
 
 
 def resolve_all(root: Path) -> Resolution:

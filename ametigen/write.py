@@ -110,22 +110,20 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(received[0])
 
 
-def remove_stale(folder: Path, suffix: str, keep: Iterable[Path]) -> list[Path]:
-    """Delete files ending in ``suffix`` under ``folder`` that are not in ``keep``."""
-    if not folder.is_dir():
-        return []
-    wanted = {os.path.abspath(path) for path in keep}  # resolve() is slow for thousands
+def remove_files(paths: Iterable[str], top: Path) -> list[Path]:
+    """Delete ``paths``, then the folders they leave empty (up to, not including, ``top``)."""
     removed = []
-    for base, _, names in os.walk(folder):
-        for name in names:
-            found = os.path.join(base, name)
-            if name.endswith(suffix) and os.path.abspath(found) not in wanted:
-                os.unlink(found)
-                removed.append(Path(found))
-    removed.sort()
-    for directory in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
-        with contextlib.suppress(OSError):
-            directory.rmdir()  # only empty ones go
+    for path in sorted(paths):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+            removed.append(Path(path))
+        folder = Path(path).parent
+        while folder != top and top in folder.parents:
+            try:
+                folder.rmdir()  # only an empty one goes
+            except OSError:
+                break
+            folder = folder.parent
     return removed
 
 

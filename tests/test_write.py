@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ametigen.write import Staged, _signals_held, remove_leftovers, remove_stale, write_atomic
+from ametigen.write import Staged, _signals_held, remove_files, remove_leftovers, write_atomic
 
 
 def test_staged_files_appear_together(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_stale_outputs_and_leftovers_go(tmp_path: Path) -> None:
         path.write_text("x")
     leftover = tmp_path / "a" / ".keep.md.abc.tmp"
     leftover.write_text("half")
-    assert remove_stale(tmp_path, ".md", [keep]) == [gone]
+    assert remove_files([str(gone)], tmp_path) == [gone]
     remove_leftovers(tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         "a",

@@ -78,19 +78,20 @@ def find_root(start: Path) -> Path:
 
 def position_files(root: Path) -> dict[str, Path]:
     """Position id (path under positions/ without .yaml, with /) → file, sorted by id."""
-    return files_by_id(root / POSITIONS, ".yaml")
+    found = files_by_id(root / POSITIONS, ".yaml")
+    return {ident: Path(found[ident]) for ident in sorted(found, key=lambda i: i.split("/"))}
 
 
-def files_by_id(folder: Path, suffix: str) -> dict[str, Path]:
-    """Files ending in ``suffix`` under ``folder`` by their path without it (with /), sorted."""
+def files_by_id(folder: Path, suffix: str) -> dict[str, str]:
+    """Files ending in ``suffix`` under ``folder`` by their path without it (with /)."""
     found = {}
     start = len(os.path.join(folder, ""))
     for directory, _, names in os.walk(folder):  # much faster than Path.rglob for thousands
         for name in names:
             if name.endswith(suffix):
                 path = os.path.join(directory, name)
-                found[path[start : -len(suffix)].replace(os.sep, "/")] = Path(path)
-    return {ident: found[ident] for ident in sorted(found, key=lambda ident: ident.split("/"))}
+                found[path[start : -len(suffix)].replace(os.sep, "/")] = path
+    return found
 
 
 def position_id(name: str, root: Path) -> str:

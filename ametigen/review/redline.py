@@ -16,12 +16,13 @@ from pathlib import Path
 
 from ametigen.build import select
 from ametigen.errors import AmetigenError
+from ametigen.load.project import files_by_id
 from ametigen.render.package import Entry, build_zip
 from ametigen.review.compare import compare
 from ametigen.review.diff import load
 from ametigen.review.revision import commit_info
 from ametigen.review.tracked import Revisions, redline_xml
-from ametigen.write import remove_stale, write_atomic
+from ametigen.write import remove_files, write_atomic
 
 MAIN_PART = "word/document.xml"
 
@@ -72,7 +73,9 @@ def redline(
         path = out / f"{change.ident}.docx"
         (report.written if write_atomic(path, data) else report.unchanged).append(path)
     if not positions and own_folder:
-        report.removed = remove_stale(out, ".docx", report.written + report.unchanged)
+        keep = {str(path) for path in report.written + report.unchanged}
+        stale = [path for path in files_by_id(out, ".docx").values() if path not in keep]
+        report.removed = remove_files(stale, out)
     return report
 
 
