@@ -18,7 +18,7 @@ from typing import Any
 
 from ametigen import __version__
 from ametigen.errors import Mark, Problem
-from ametigen.load.project import LAYOUTS, ORG_FILE, position_files
+from ametigen.load.project import LAYOUTS, ORG_FILE, POSITIONS, files_by_id
 
 STATE_FILE = ".ametigen-state.json"
 FORMAT = 2
@@ -46,7 +46,8 @@ class Scan:
 
 def scan(root: Path) -> Scan:
     """Hash every source file of the project at ``root``."""
-    positions = {ident: _file_hash(path) for ident, path in position_files(root).items()}
+    found = files_by_id(root / POSITIONS, ".yaml")
+    positions = {ident: _file_hash(found[ident]) for ident in sorted(found)}
     others = {ORG_FILE: _file_hash(root / ORG_FILE)}
     templates = root / TEMPLATES
     for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
@@ -124,7 +125,7 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def _file_hash(path: Path) -> str:
+def _file_hash(path: Path | str) -> str:
     """sha256 of the file; for a file that cannot be read, a value no content has (so the build
     goes on to load it and report why, as ``check`` does)."""
     try:

@@ -164,9 +164,10 @@ def load_sources(root: Path, only: Collection[str] | None = None) -> Sources:
         org, found = validate(Organisation, org_file)
         reader.problems += found
 
-    files = {
-        ident: path for ident, path in position_files(root).items() if only is None or ident in only
-    }
+    if only is None:
+        files = position_files(root)
+    else:
+        files = {ident: root / POSITIONS / f"{ident}.yaml" for ident in sorted(only)}
     positions = {
         ident: loaded
         for ident, loaded in zip(files, reader.read_many(list(files.values())), strict=True)

@@ -11,13 +11,13 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
 
 from ametigen.errors import TemplateProblem
 from ametigen.render.mdescape import escape as md_escape
+from ametigen.render.package import xml_text
 
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
@@ -25,7 +25,7 @@ _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 
 def docx_text(text: str) -> str:
     """Text as the inside of a ``<w:t>``: XML-escaped, newlines and tabs as Word elements."""
-    return xml_escape(text).replace("\n", _BREAK).replace("\t", _TAB)
+    return xml_text(text).replace("\n", _BREAK).replace("\t", _TAB)
 
 
 def _finalize(escape: Callable[[str], str]) -> Callable[[Any], Markup]:

@@ -34,6 +34,11 @@ class Entry:
         return cls(name, zlib.crc32(content), len(content), data)
 
 
+def xml_text(text: str) -> str:
+    """``text`` as XML character data (xml.sax.saxutils would import urllib for this)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def build_zip(entries: Iterable[Entry]) -> bytes:
     """The ZIP archive of ``entries``, in the given order."""
     body = bytearray()

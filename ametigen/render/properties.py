@@ -6,9 +6,9 @@ They are written from Python after rendering — never through Jinja, which woul
 from __future__ import annotations
 
 import datetime as dt
-from xml.sax.saxutils import escape
 
 from ametigen import __version__
+from ametigen.render.package import xml_text
 from ametigen.resolve.document import Document
 
 _CORE = (
@@ -37,11 +37,11 @@ def document_date(doc: Document, epoch: int | None) -> dt.datetime | None:
 
 def core_xml(doc: Document, epoch: int | None) -> bytes:
     fields = [
-        f"<dc:title>{escape(doc.title)}</dc:title>",
-        f"<dc:subject>{escape(doc.unit)}</dc:subject>",
-        f"<dc:creator>{escape(doc.agency)}</dc:creator>",
-        f"<cp:lastModifiedBy>{escape(doc.agency)}</cp:lastModifiedBy>",
-        f"<dc:identifier>{escape(doc.id)}</dc:identifier>",
+        f"<dc:title>{xml_text(doc.title)}</dc:title>",
+        f"<dc:subject>{xml_text(doc.unit)}</dc:subject>",
+        f"<dc:creator>{xml_text(doc.agency)}</dc:creator>",
+        f"<cp:lastModifiedBy>{xml_text(doc.agency)}</cp:lastModifiedBy>",
+        f"<dc:identifier>{xml_text(doc.id)}</dc:identifier>",
     ]
     when = document_date(doc, epoch)
     if when is not None:
@@ -54,4 +54,4 @@ def core_xml(doc: Document, epoch: int | None) -> bytes:
 
 
 def app_xml(company: str) -> bytes:
-    return _APP.format(version=__version__, company=escape(company)).encode("utf-8")
+    return _APP.format(version=__version__, company=xml_text(company)).encode("utf-8")
