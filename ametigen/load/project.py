@@ -134,18 +134,18 @@ class Reader:
 
 def _load(root: Path, path: Path) -> LoadedYaml | list[Problem]:
     """One file under ``root`` as a mapping, or the problems that stand in the way."""
-    from ametigen.load.yamlfile import LoadedYaml, load_yaml_text
+    from ametigen.load.yamlfile import load_yaml_text
 
     relative = path.relative_to(root) if path.is_absolute() else path
     try:
-        loaded = load_yaml_text((root / relative).read_bytes(), relative)
+        loaded = load_yaml_text((root / relative).read_bytes(), relative, origin=root / relative)
     except OSError as error:
         return [Problem(relative, f"faili ei saa lugeda: {error.strerror}")]
     except SourceErrors as error:
         return error.problems
     if not isinstance(loaded.data, dict):
         return [Problem(relative, "faili sisu peab olema väljad kujul „võti: väärtus“")]
-    return LoadedYaml(relative, loaded.data, loaded.marks, origin=root / relative)
+    return loaded
 
 
 def load_sources(root: Path, only: Collection[str] | None = None) -> Sources:

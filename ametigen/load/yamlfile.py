@@ -132,8 +132,12 @@ def load_yaml_file(path: Path) -> LoadedYaml:
     return load_yaml_text(raw, path)
 
 
-def load_yaml_text(text: str | bytes, path: Path) -> LoadedYaml:
-    """Load YAML text (bytes are UTF-8); raise :class:`SourceErrors` for any problem in it."""
+def load_yaml_text(text: str | bytes, path: Path, origin: Path | None = None) -> LoadedYaml:
+    """Load YAML text (bytes are UTF-8); raise :class:`SourceErrors` for any problem in it.
+
+    With ``origin`` (the file the text came from) no marks are made now: they are read again
+    from there if a problem needs them (most files have none: loading is faster without).
+    """
     if isinstance(text, bytes):
         text = _decode(text, path)
     text = text.removeprefix("\ufeff")
@@ -146,11 +150,11 @@ def load_yaml_text(text: str | bytes, path: Path) -> LoadedYaml:
             _position(text, bad.start()),
         )
     events = _parse(text, path)
-    builder = _Builder(events, path)
+    builder = _Builder(events, path, marks=origin is None)
     data = builder.build()
     if builder.problems:
         raise SourceErrors(builder.problems)
-    return LoadedYaml(path, data, builder.marks)
+    return LoadedYaml(path, data, builder.marks, origin)
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -252,11 +256,11 @@ class _Builder:
     The hot paths make marks inline and avoid helper calls: thousands of files load per run.
     """
 
-    def __init__(self, events: list[Event], path: Path) -> None:
+    def __init__(self, events: list[Event], path: Path, marks: bool = True) -> None:
         self.events = events
         self.path = path
         self.pos = 0
-        self.marks: dict[KeyPath, Mark] = {}
+        self.marks: dict[KeyPath, Mark] | None = {} if marks else None
         self.problems: list[Problem] = []
         self.anchors: dict[str, tuple[int, int]] = {}  # anchor -> event span of its node
         self.alias_spans: dict[int, tuple[int, int] | None] = {}  # alias event -> its target
@@ -267,7 +271,8 @@ class _Builder:
     def build(self) -> Any:
         while not isinstance(self.events[self.pos], NodeEvent):
             self.pos += 1  # stream and document start
-        self.marks[()] = _mark(self.events[self.pos])
+        if self.marks is not None:
+            self.marks[()] = _mark(self.events[self.pos])
         return self.node(())
 
     def problem(self, message: str, event: Event) -> None:
@@ -364,8 +369,9 @@ class _Builder:
         events, marks = self.events, self.marks
         while type(event := events[self.pos]) is not SequenceEndEvent:
             item_path = (*path, len(items))
-            start = event.start_mark
-            marks[item_path] = Mark(start.line + 1, start.column + 1) if start else Mark(1, 1)
+            if marks is not None:
+                start = event.start_mark
+                marks[item_path] = Mark(start.line + 1, start.column + 1) if start else Mark(1, 1)
             items.append(self.node(item_path))
         self.pos += 1
         return items
@@ -387,10 +393,10 @@ class _Builder:
                 self.node((*path, key))
             else:
                 start = event.start_mark
-                mark = Mark(start.line + 1, start.column + 1) if start else Mark(1, 1)
-                first_lines[key] = mark.line
+                first_lines[key] = start.line + 1 if start else 1
                 value_path = (*path, key)
-                marks[value_path] = mark
+                if marks is not None:
+                    marks[value_path] = Mark(first_lines[key], start.column + 1 if start else 1)
                 result[key] = self.node(value_path)
         self.pos += 1
         return result
