@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -43,18 +44,19 @@ def test_markdown_template_undefined_name_names_file_and_line(project: Path) -> 
     assert f"{project / MD}:{line}:" in err and "purpose_x" in err
 
 
-def test_docx_template_error_names_file_and_place(project: Path) -> None:
-    import zipfile
-
-    path = project / DOCX
+def edit_document_xml(path: Path, old: bytes, new: bytes) -> None:
+    """Change the main part of a Word file, as an editor of the template might."""
     with zipfile.ZipFile(path) as package:
         parts = {info.filename: package.read(info) for info in package.infolist()}
-    parts["word/document.xml"] = parts["word/document.xml"].replace(
-        b"doc.nr.purpose", b"doc.nr.nonexistent", 1
-    )
+    assert old in parts["word/document.xml"]
+    parts["word/document.xml"] = parts["word/document.xml"].replace(old, new, 1)
     with zipfile.ZipFile(path, "w") as package:
         for name, data in parts.items():
             package.writestr(name, data)
+
+
+def test_docx_template_error_names_file_and_place(project: Path) -> None:
+    edit_document_xml(project / DOCX, b"doc.nr.purpose", b"doc.nr.nonexistent")
     code, err = run(project, "build")
     assert code == 1
     assert str(project / DOCX) in err and "nonexistent" in err and "word/document.xml" in err
@@ -157,17 +159,7 @@ def test_more_inputs_that_never_give_a_traceback(project: Path, tmp_path: Path) 
 
 
 def test_docx_template_syntax_error_names_part_and_place(project: Path) -> None:
-    import zipfile
-
-    path = project / DOCX
-    with zipfile.ZipFile(path) as package:
-        parts = {info.filename: package.read(info) for info in package.infolist()}
-    parts["word/document.xml"] = parts["word/document.xml"].replace(
-        b"{{ doc.nr.purpose }}", b"{{ doc.nr.purpose ", 1
-    )
-    with zipfile.ZipFile(path, "w") as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
+    edit_document_xml(project / DOCX, b"{{ doc.nr.purpose }}", b"{{ doc.nr.purpose ")
     code, err = run(project, "check")
     assert code == 1
     assert f"{project / DOCX}:word/document.xml near «" in err
