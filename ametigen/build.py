@@ -175,9 +175,10 @@ def _build(
     entries = dict(state.entries) if not resolution.complete else {}
     pending: list[str] = []
     wanted = set(selected)
+    layouts = {name: now.layout(name) for name in resolution.resolved.layouts}
     for ident, doc in documents.items():
         old = state.entries.get(ident)
-        fingerprint = digest(generator_fingerprint(), now.layout(doc.layout), f"{epoch}", repr(doc))
+        fingerprint = digest(generator_fingerprint(), layouts[doc.layout], f"{epoch}", repr(doc))
         if ident not in wanted:
             entries[ident] = summary(resolution.resolved, ident, "", old.fingerprint if old else "")
             continue
@@ -227,7 +228,8 @@ def resolve_changed(root: Path, state: State, changed: set[str]) -> Resolution |
     """
     from ametigen.pipeline import resolve_some
 
-    if any(str(p.path) in {position_file(i) for i in changed} for p in state.warnings):
+    changed_files = {position_file(ident) for ident in changed}
+    if any(str(problem.path) in changed_files for problem in state.warnings):
         return None
     known = {ident: entry.title for ident, entry in state.entries.items() if ident not in changed}
     resolved = resolve_some(root, changed, known)

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from ametigen.errors import raise_errors
-from ametigen.load.project import LayoutSource, find_root, load_sources
+from ametigen.load.project import LayoutSource, Sources, find_root, load_sources
 from ametigen.parallel import Background
 from ametigen.resolve.checks import check_organisation
 from ametigen.resolve.resolve import Resolved, resolve_project
@@ -34,8 +34,7 @@ def check(project: Path, *, strict: bool = False) -> Resolved:
     with collector_paused():
         sources = load_sources(find_root(project))
         with Background(partial(prepare_templates, sources.layouts)) as templates:
-            resolved = resolve_project(sources)
-            resolved.problems += check_organisation(resolved)
+            resolved = resolve_all(sources)
             templates.result()
     raise_errors(resolved.problems, strict=strict)
     return resolved
@@ -52,8 +51,13 @@ def prepare_templates(layouts: Mapping[str, LayoutSource]) -> None:
 def resolve_checked(project: Path) -> Resolved:
     """Every stage, every position; the problems are in the result, nothing is raised for them."""
     with collector_paused():
-        resolved = resolve_project(load_sources(find_root(project)))
-        resolved.problems += check_organisation(resolved)
+        return resolve_all(load_sources(find_root(project)))
+
+
+def resolve_all(sources: Sources) -> Resolved:
+    """Validate and resolve every position, then check how they refer to each other."""
+    resolved = resolve_project(sources)
+    resolved.problems += check_organisation(resolved)
     return resolved
 
 
