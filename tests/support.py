@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from ametigen.verify.libreoffice import find_soffice
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS_DIR = REPO.parent / "shared" / "seeds"
+REFERENCE_DIR = REPO / "tests" / "reference"
 SEEDS = {
     "000": "laste-heaolu/juhtivspetsialist-lastemaja",
     "001": "oiguse-ja-jarelevalve/ekspert",
@@ -94,5 +94,4 @@ def tree_hash(folder: Path) -> str:
 
 
 def seed_text(number: str) -> str:
-    (path,) = SEEDS_DIR.glob(f"{number}_*.txt")
-    return path.read_text(encoding="utf-8")
+    return (REFERENCE_DIR / f"{number}.txt").read_text(encoding="utf-8")
