@@ -28,6 +28,32 @@ def test_list_shows_every_position(project: Path) -> None:
     assert "teenuste/osakonnajuhataja\tnummerdatud\tTeenuste osakond\tOsakonnajuhataja" in lines
 
 
+def test_list_prints_one_line_per_position_whatever_the_line_breaks(project: Path) -> None:
+    position = project / "positions" / "teenuste" / "osakonnajuhataja.yaml"
+    text = position.read_text("utf-8")
+    unit = next(line for line in text.splitlines() if line.startswith("struktuuriüksus:"))
+    multiline = "struktuuriüksus: |-\n  Teenuste osakond,\n  \tkorralduse talitus\r\n"
+    position.write_text(text.replace(unit + "\n", multiline), "utf-8")
+    code, out, _ = invoke("-C", str(project), "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == len(SEEDS)
+    expected = "teenuste/osakonnajuhataja\tnummerdatud\tTeenuste osakond, korralduse talitus\t"
+    assert any(line.startswith(expected) for line in lines), lines
+    assert all(line.count("\t") == 3 for line in lines)
+
+
+def test_commands_that_only_read_do_not_mention_writing(project: Path) -> None:
+    broken = project / "positions" / "teenuste" / "osakonnajuhataja.yaml"
+    broken.write_text(broken.read_text("utf-8").replace("eesmärk:", "eesmark:"), "utf-8")
+    for command in ("check", "list"):
+        code, _, err = invoke("-C", str(project), command)
+        assert code == 1 and err.splitlines()[-1] == "ametigen: 2 viga", (command, err)
+        assert "kirjutatud" not in err
+    code, _, err = invoke("-C", str(project), "build")
+    assert code == 1 and err.splitlines()[-1] == "ametigen: 2 viga; midagi ei kirjutatud"
+
+
 def test_check_ok_and_invalid(project: Path) -> None:
     assert invoke("-C", str(project), "check")[0] == 0
     broken = project / "positions" / "teenuste" / "osakonnajuhataja.yaml"

@@ -75,8 +75,12 @@ def in_project(ctx: click.Context, path: Path | None) -> Path | None:
     return None if path is None else project(ctx) / path
 
 
-def run(action: Callable[[], Any]) -> Any:
-    """Call the library; print an error a user caused without a traceback, exit with its code."""
+def run(action: Callable[[], Any], *, writes: bool = False) -> Any:
+    """Call the library; print an error a user caused without a traceback, exit with its code.
+
+    ``writes``: the command writes files, so the summary of errors says that none was written;
+    commands that only read (check, list, diff …) do not mention writing.
+    """
     from ametigen.errors import AmetigenError, SourceErrors
 
     try:
@@ -86,7 +90,7 @@ def run(action: Callable[[], Any]) -> Any:
         errors = sum(1 for p in error.problems if not p.warning)
         warnings = len(error.problems) - errors
         summary = f"{errors} viga" + (f", {warnings} hoiatust" if warnings else "")
-        click.echo(f"ametigen: {summary}; midagi ei kirjutatud", err=True)
+        click.echo(f"ametigen: {summary}" + ("; midagi ei kirjutatud" if writes else ""), err=True)
         sys.exit(error.exit_code)
     except AmetigenError as error:
         click.echo(f"ametigen: {error}", err=True)

@@ -65,7 +65,8 @@ def command(
             epoch=epoch,
             strict=strict,
             progress=progress,
-        )
+        ),
+        writes=True,
     )
     report(result.warnings)
     click.echo(

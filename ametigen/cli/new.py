@@ -15,5 +15,5 @@ def command(ctx: click.Context, ident: str, layout: str | None) -> None:
     """Create positions/ID.yaml with every field of the layout, described in comments."""
     from ametigen.scaffold import new_position
 
-    path = run(lambda: new_position(project(ctx), ident, layout))
+    path = run(lambda: new_position(project(ctx), ident, layout), writes=True)
     click.echo(str(path))

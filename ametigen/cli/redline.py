@@ -51,7 +51,8 @@ def command(
             author=author,
             date=date,
             out=in_project(ctx, out),
-        )
+        ),
+        writes=True,
     )
     for path in result.written:
         click.echo(str(path))

@@ -26,7 +26,7 @@ def command(ctx: click.Context, out: Path | None) -> None:
     from ametigen.review.jsonschema import schemas, write_schemas
 
     folder = in_project(ctx, out) or project(ctx) / "schema"
-    written = run(lambda: write_schemas(folder))
+    written = run(lambda: write_schemas(folder), writes=True)
     click.echo(
         f"ametigen: {len(schemas())} skeemi kaustas {folder}, {len(written)} muutus", err=True
     )
