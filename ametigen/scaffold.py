@@ -7,13 +7,20 @@ import re
 from pathlib import Path
 
 from ametigen.errors import AmetigenError
-from ametigen.load.project import POSITIONS, find_root, load_sources, position_id
+from ametigen.load.project import (
+    POSITIONS,
+    find_root,
+    load_sources,
+    missing_layout,
+    position_id,
+)
 from ametigen.schema import Position
 from ametigen.write import write_atomic
 
 # How each field looks when filled in; required fields are written out, others commented.
 EXAMPLES = {
-    "vahetu_juht": "Osakonnajuhataja          # või {ametikoht: osakond/juhataja}",
+    "vahetu_juht": "Osakonnajuhataja          # või {ametikoht: osakond/juhataja}"
+    "; teises käändes {ametikoht: osakond/juhataja, tekst: osakonnajuhatajale}",
     "alluvad": "[]",
     "asendab": "[]",
     "asendaja": "[]",
@@ -72,8 +79,7 @@ def new_position(project: Path, ident: str, layout: str | None) -> Path:
     sources = load_sources(find_root(project))
     chosen = layout or sources.org.defaults.get("kujundus") or next(iter(sources.layouts), "")
     if not isinstance(chosen, str) or chosen not in sources.layouts:
-        known = ", ".join(sorted(sources.layouts))
-        raise AmetigenError(f"kujundust „{chosen}“ ei ole; olemas: {known}")
+        raise AmetigenError(missing_layout(str(chosen), sources.root, sources.layouts))
     ident = position_id(ident, sources.root)
     if not NEW_ID.match(ident):
         raise BadPositionId(

@@ -84,11 +84,20 @@ class BlockRef(Source):
 
 
 class PositionRef(Source):
-    """A reference to another position of the repository: ``{ametikoht: laste-heaolu/juht}``."""
+    """A reference to another position of the repository: ``{ametikoht: laste-heaolu/juht}``.
+
+    ``tekst`` gives the words the document prints instead of the title (a case form such as
+    "direktorile"); the link is kept for the organisation checks either way.
+    """
 
     position: Text = Field(
         alias="ametikoht",
         description="Teise ametikoha tunnus: faili tee kaustas positions/ ilma laiendita.",
+    )
+    text: Text | None = Field(
+        default=None,
+        alias="tekst",
+        description="Dokumendis trükitavad sõnad ametinimetuse asemel, nt „direktorile“.",
     )
 
 

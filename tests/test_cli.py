@@ -114,6 +114,16 @@ def test_new_scaffolds_a_file_that_check_explains(project: Path) -> None:
     assert invoke("-C", str(project), "new", "../väljas")[0] == 2
 
 
+def test_new_with_an_unknown_layout_says_where_it_looked(project: Path) -> None:
+    code, _, err = invoke("-C", str(project), "new", "uus/x", "--layout", "kolmas")
+    assert code == 1
+    folder = project / "templates" / "layouts"
+    assert err == (
+        f"ametigen: kujundust „kolmas“ ei ole: otsisin kaustast templates/layouts/ ({folder}), "
+        "seal on: nummerdatud, teenistuskoht\n"
+    )
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert invoke("-C", str(tmp_path), "check")[0] == 2  # not a project
     assert invoke("nonsense")[0] == 2

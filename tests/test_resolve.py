@@ -182,3 +182,53 @@ def test_warnings_do_not_fail_without_strict(empty: Path) -> None:
     )
     resolved = resolve(empty)
     assert [p.warning for p in resolved.problems] == [True]
+
+
+def test_reference_with_own_words_prints_them_and_keeps_the_link(empty: Path) -> None:
+    docs = documents(
+        empty,
+        **{
+            "direktor": BASE.replace("Spetsialist", "Direktor") + "alluvad: [{ametikoht: b}]\n",
+            "b": BASE + "vahetu_juht: {ametikoht: direktor, tekst: direktorile}\n",
+        },
+    )
+    assert docs["b"].manager == "direktorile"  # type: ignore[attr-defined]
+    assert docs["direktor"].subordinates == "Spetsialist"  # type: ignore[attr-defined]
+    # the link is still checked: the other side must name this position back
+    found = organisation_problems(
+        empty,
+        direktor=BASE.replace("Spetsialist", "Direktor") + "alluvad: [{ametikoht: c}]\n",
+        c=BASE + "vahetu_juht: {ametikoht: direktor}\n",
+    )
+    assert found == [
+        "positions/b.yaml:8:1: vahetu_juht: „direktor“ väli „alluvad“ ei nimeta seda ametikohta; "
+        "lisa sinna {ametikoht: b} või paranda see viide"
+    ]
+
+
+def test_reference_with_own_words_to_a_missing_position_is_an_error(empty: Path) -> None:
+    found = organisation_problems(empty, b=BASE + "vahetu_juht: {ametikoht: direktr, tekst: x}\n")
+    assert found == [
+        "positions/b.yaml:8:1: vahetu_juht: ametikohta „direktr“ ei ole kaustas positions/"
+    ]
+
+
+def test_unknown_layout_names_the_folder_searched_and_what_is_there(empty: Path) -> None:
+    (empty / "templates" / "layouts" / "vana").mkdir()
+    found = organisation_problems(empty, b="kujundus: numerdatud\n" + BASE)
+    folder = empty / "templates" / "layouts"
+    assert found == [
+        f"positions/b.yaml:1:1: kujundus: kujundust „numerdatud“ ei ole: otsisin kaustast "
+        f"templates/layouts/ ({folder}), seal on: nummerdatud, teenistuskoht, "
+        "vana (ilma failita layout.yaml või vigane); kas mõtlesid „nummerdatud“?"
+    ]
+
+
+def test_missing_layouts_folder_says_so(empty: Path) -> None:
+    shutil.rmtree(empty / "templates" / "layouts")
+    found = organisation_problems(empty, b=BASE)
+    assert found == [
+        "ametigen.yaml:4:3: vaikimisi.kujundus: kujundust „teenistuskoht“ ei ole: kausta "
+        f"templates/layouts/ ({empty / 'templates' / 'layouts'}) ei ole; loo uus projekt "
+        "käsuga „ametigen init KAUST“ või kopeeri kujundus sinna"
+    ]

@@ -203,6 +203,33 @@ def check_item_ids(loaded: LoadedYaml) -> list[Problem]:
     ]
 
 
+def missing_layout(name: str, root: Path, layouts: Collection[str]) -> str:
+    """Why layout ``name`` is not there: which folder was searched and what it holds."""
+    folder = root / LAYOUTS
+    searched = f"{LAYOUTS.as_posix()}/ ({folder})"
+    what = f"kujundust „{name}“ ei ole" if name else "kujundus on valimata"
+    if not folder.is_dir():
+        return (
+            f"{what}: kausta {searched} ei ole; "
+            "loo uus projekt käsuga „ametigen init KAUST“ või kopeeri kujundus sinna"
+        )
+    entries = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name in layouts:
+            entries.append(entry.name)
+        elif entry.is_dir():
+            entries.append(f"{entry.name} (ilma failita {LAYOUT_FILE} või vigane)")
+    if not entries:
+        return f"{what}: kaust {searched} on tühi; lisa sinna kujunduse kaust"
+    guess = ""
+    if name:
+        from ametigen.validate import closest
+
+        near = closest(name, sorted(layouts))
+        guess = f"; kas mõtlesid „{near}“?" if near else ""
+    return f"{what}: otsisin kaustast {searched}, seal on: {', '.join(entries)}{guess}"
+
+
 def load_layouts(reader: Reader) -> dict[str, LayoutSource]:
     from ametigen.schema import Layout
     from ametigen.validate import validate

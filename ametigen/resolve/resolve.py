@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ametigen.errors import Problem
-from ametigen.load.project import LayoutSource, Sources
+from ametigen.load.project import LayoutSource, Sources, missing_layout
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.resolve import document as d
 from ametigen.resolve.blocks import Blocks
@@ -203,12 +203,8 @@ class PositionResolver:
             return None
         layout = self.sources.layouts.get(name)
         if layout is None:
-            known = sorted(self.sources.layouts)
             self.problems.append(
-                where.problem(
-                    f"kujundust „{name}“ ei ole (templates/layouts/{name}/); "
-                    f"olemas: {', '.join(known) or 'mitte ühtegi'}"
-                )
+                where.problem(missing_layout(name, self.sources.root, self.sources.layouts))
             )
         return layout
 
@@ -227,7 +223,7 @@ class PositionResolver:
                         at.problem(f"ametikohta „{entry.position}“ ei ole kaustas positions/{hint}")
                     )
                     continue
-                names.append(title)
+                names.append(entry.text or title)
             else:
                 names.append(entry)
         return ", ".join(names) or d.EMPTY

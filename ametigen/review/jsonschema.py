@@ -23,7 +23,10 @@ DATE = {
 MODELS = {
     "Approval": "KINNITATUD päis: käskkirja kuupäev, number ja lisa number.",
     "BlockRef": "Viide jagatud plokile või selle punktile: {plokk: tekstid.ulevaatamine}.",
-    "PositionRef": "Viide teisele ametikohale: {ametikoht: üksus/nimi}.",
+    "PositionRef": (
+        "Viide teisele ametikohale: {ametikoht: üksus/nimi}; "
+        "tekst: trükitavad sõnad ametinimetuse asemel."
+    ),
     "Row": "Lisarida nimetuse ja sisuga.",
     "Result": "Oodatav tulemus koos alapunktidega.",
     "Task": "Teenistusülesanne ja selle oodatavad tulemused.",
