@@ -29,23 +29,31 @@ def resolve(project: Path, *, strict: bool = False) -> Resolved:
 def check(project: Path, *, strict: bool = False) -> Resolved:
     """``resolve``, and prepare every layout's templates: their errors are source errors too.
 
-    The templates are prepared in a second process while this one validates and resolves.
+    The templates are prepared in a second process while this one validates and resolves; what
+    was prepared is kept, keyed by the templates' content, in the project's build/ folder (as a
+    build keeps it), so that a check with the same templates only reads it back.
     """
     with collector_paused():
         sources = load_sources(find_root(project))
-        with Background(partial(prepare_templates, sources.layouts)) as templates:
+        prepare = partial(prepare_templates, sources.layouts, sources.root / "build")
+        with Background(prepare) as templates:
             resolved = resolve_all(sources)
             templates.result()
     raise_errors(resolved.problems, strict=strict)
     return resolved
 
 
-def prepare_templates(layouts: Mapping[str, LayoutSource]) -> None:
-    """Compile every layout's templates; a broken one raises TemplateProblem."""
-    from ametigen.build import Renderer
+def prepare_templates(layouts: Mapping[str, LayoutSource], out: Path | None = None) -> None:
+    """Compile every layout's templates; a broken one raises TemplateProblem.
 
+    With ``out``, prepared templates are read from and kept in its cache (see TemplateCache).
+    """
+    from ametigen.build import Renderer
+    from ametigen.render.cache import TemplateCache
+
+    cache = TemplateCache.at(out)
     for layout in layouts.values():
-        Renderer(layout)
+        Renderer(layout, cache)
 
 
 def resolve_checked(project: Path) -> Resolved:

@@ -46,3 +46,24 @@ def test_damaged_cache_is_prepared_again(project: Path, tmp_path: Path) -> None:
     before = files(tmp_path)
     build(project, out=tmp_path)
     assert files(tmp_path) == before
+
+
+def test_check_keeps_prepared_templates_and_still_sees_a_broken_one(project: Path) -> None:
+    from ametigen.errors import SourceErrors, TemplateProblem
+    from ametigen.pipeline import check
+
+    check(project)
+    assert list((project / "build" / FOLDER).rglob("__jinja2_*.cache"))
+    check(project)  # from the cache
+    template = project / "templates" / "layouts" / "nummerdatud" / "ametijuhend.md.j2"
+    template.write_text(template.read_text("utf-8") + "{% if doc.title %}\n", "utf-8")
+    with pytest.raises((SourceErrors, TemplateProblem)):
+        check(project)
+
+
+def test_check_where_no_cache_can_be_made_still_checks(project: Path) -> None:
+    from ametigen.pipeline import check
+
+    (project / "build").write_text("not a folder", "utf-8")
+    assert len(check(project).documents) == 5
+    assert (project / "build").read_text("utf-8") == "not a folder"

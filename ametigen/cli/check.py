@@ -11,7 +11,9 @@ from ametigen.cli import project, report, run
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
 @click.pass_context
 def command(ctx: click.Context, strict: bool) -> None:
-    """Load and validate every source and template; write nothing.
+    """Load and validate every source and template; write no documents.
+
+    Prepared templates are kept in build/.ametigen-cache, as a build keeps them.
 
     Reports every problem of every file at once as PATH:LINE:COL: FIELD: MESSAGE.
     """

@@ -40,6 +40,15 @@ class TemplateCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.bytecode = jinja2.FileSystemBytecodeCache(str(self.folder))
 
+    @classmethod
+    def at(cls, out: Path | None) -> TemplateCache:
+        """The cache of ``out``, or none at all if it cannot be made there (a read-only folder):
+        for ``check``, which must work anywhere, keeping templates is only a saving."""
+        try:
+            return cls(out)
+        except OSError:
+            return cls(None)
+
     def patched(self, template: Path, part: str, content: bytes, patch: Callable[[], str]) -> str:
         """``patch()`` of a Word part, or what it gave last time for the same content."""
         if self.folder is None:
@@ -54,7 +63,8 @@ class TemplateCache:
         patched = patch()
         from ametigen.write import write_atomic
 
-        write_atomic(cached, json.dumps({"content": digest, "patched": patched}).encode())
+        with contextlib.suppress(OSError):  # not kept: prepared again next time
+            write_atomic(cached, json.dumps({"content": digest, "patched": patched}).encode())
         return patched
 
 
