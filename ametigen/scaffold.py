@@ -58,7 +58,8 @@ def scaffold(layout: str, schema: str | None = None) -> str:
     lines = [
         *modeline,
         "# Uus ametijuhend. Täida jutumärkides väljad; „#“-ga algavad read on valikulised:",
-        "# kasutamiseks eemalda rea algusest „# “. Tühi väli näidatakse dokumendis kui „-“.",
+        "# kasutamiseks eemalda rea algusest „# “. Tühi isikuväli näidatakse dokumendis kui „-“,",
+        "# tühi jaotis (nt õigused: []) jääb välja.",
         f"kujundus: {layout}",
     ]
     for name, field in Position.model_fields.items():

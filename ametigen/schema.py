@@ -406,11 +406,23 @@ def _known_sections(keys: list[str]) -> list[str]:
     return keys
 
 
+class SignerPlaceholder(Source):
+    """What a layout prints in place of a signer that a position does not name."""
+
+    name: Text
+    title: Text
+
+
 class Layout(Source):
-    """A layout's layout.yaml: the sections it numbers, in order (see SECTIONS)."""
+    """A layout's layout.yaml: the sections it numbers, in order (see SECTIONS).
+
+    ``signer_placeholder``: a layout whose documents always end in a signature block prints
+    these texts where a position names no signer (and the position gets a warning).
+    """
 
     description: str = ""
     sections: Annotated[list[str], Field(min_length=1), AfterValidator(_known_sections)]
+    signer_placeholder: SignerPlaceholder | None = None
 
 
 class Competence(Source):

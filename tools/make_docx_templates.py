@@ -622,12 +622,9 @@ def build_teenistuskoht() -> DocumentObject:
     tag_row(t, "endfor")
 
     # 3. Teenistuskoha täitjale esitatavad nõuded
+    w.tag("if doc.requirements or doc.competences")  # none at all: no heading, no number
     w.h1("{{ doc.nr.requirements }}. Teenistuskoha täitjale esitatavad nõuded")
     w.tag("set req = doc.requirements")
-    w.tag(
-        "if req.extra or doc.competences or [req.education, req.experience, req.languages, "
-        "req.knowledge, req.computer_skills, req.personal_qualities] | select | list"
-    )
     t = add_table(doc, [LABEL_W, 0])
     for label, key in [
         ("Haridus", "education"),
@@ -775,6 +772,7 @@ def build_nummerdatud() -> DocumentObject:
     w.tag("endif")
 
     # 7. AMETIKOHALE ESITATAVAD NÕUDED
+    w.tag("if doc.requirements or doc.competences")  # none at all: no heading, no number
     w.h1("{{ doc.nr.requirements }}. AMETIKOHALE ESITATAVAD NÕUDED")
     w.tag("set req = doc.requirements")
     for label, key in [
@@ -801,6 +799,7 @@ def build_nummerdatud() -> DocumentObject:
         w.h2(label)
         competence_list(w, f"doc.competences.{key}")
         w.tag("endif")
+    w.tag("endif")
 
     extra_sections(w)
 
@@ -810,10 +809,9 @@ def build_nummerdatud() -> DocumentObject:
     w.bullets("text in doc.amendment", "{{ text }}")
     w.tag("endif")
 
+    # without a signer: the placeholders of layout.yaml, which resolve puts in doc.signer
     w.tag("if doc.signer is not none")
     signature(w, "{{ doc.signer.name }}", "{{ doc.signer.title }}")
-    w.tag("else")
-    signature(w, "{{ '{Allkirjastaja}' }}", "{{ '{Ametikoht}' }}")
     w.tag("endif")
     return doc
 

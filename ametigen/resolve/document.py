@@ -43,6 +43,20 @@ class Requirements:
     personal_qualities: str | None = None
     extra: tuple[Row, ...] = ()
 
+    def __bool__(self) -> bool:
+        """False when there is no requirement at all: a template leaves the section out."""
+        return any(
+            (
+                self.education,
+                self.experience,
+                self.languages,
+                self.knowledge,
+                self.computer_skills,
+                self.personal_qualities,
+                self.extra,
+            )
+        )
+
 
 @dataclass(frozen=True)
 class Competence:

@@ -135,6 +135,8 @@ class PositionResolver:
         )
         if layout is None:
             return None
+        requirements = self.requirements()
+        competences = self.competences(m.competences)
         numbers = number_sections(
             layout.spec.sections,
             present={
@@ -142,6 +144,7 @@ class PositionResolver:
                 "rights": rights is not None,
                 "responsibilities": responsibilities is not None,
                 "rights_responsibilities": rights is not None or responsibilities is not None,
+                "requirements": bool(requirements) or competences is not None,
                 "amendment": bool(amendment),
             },
             extra=len(m.extra_sections),
@@ -167,16 +170,8 @@ class PositionResolver:
             general_extra=tuple(d.Row(row.label, row.text) for row in m.general_extra),
             nr=d.Numbers(numbers.by_key),
             tasks=self.tasks(task_prefix),
-            requirements=d.Requirements(
-                education=m.requirements.education,
-                experience=m.requirements.experience,
-                languages=m.requirements.languages,
-                knowledge=m.requirements.knowledge,
-                computer_skills=m.requirements.computer_skills,
-                personal_qualities=m.requirements.personal_qualities,
-                extra=tuple(d.Row(row.label, row.text) for row in m.requirements.extra),
-            ),
-            competences=self.competences(m.competences),
+            requirements=requirements,
+            competences=competences,
             rights=rights,
             responsibilities=responsibilities,
             tools=tools,
@@ -190,8 +185,38 @@ class PositionResolver:
                 if m.approval
                 else None
             ),
-            signer=d.Signer(m.signer.name, m.signer.title) if m.signer else None,
+            signer=self.signer(layout),
         )
+
+    def requirements(self) -> d.Requirements:
+        r = self.model.requirements
+        return d.Requirements(
+            education=r.education,
+            experience=r.experience,
+            languages=r.languages,
+            knowledge=r.knowledge,
+            computer_skills=r.computer_skills,
+            personal_qualities=r.personal_qualities,
+            extra=tuple(d.Row(row.label, row.text) for row in r.extra),
+        )
+
+    def signer(self, layout: LayoutSource) -> d.Signer | None:
+        """The signer; without one, the layout's placeholder (if it has one) and a warning."""
+        signer = self.model.signer
+        if signer is not None:
+            return d.Signer(signer.name, signer.title)
+        placeholder = layout.spec.signer_placeholder
+        if placeholder is None:
+            return None
+        self.problems.append(
+            self.origins.where("allkirjastaja").problem(
+                f"allkirjastaja puudub: kujundus „{layout.name}“ trükib allkirja kohale "
+                f"„{placeholder.name}“ ja „{placeholder.title}“; lisa "
+                "„allkirjastaja: {nimi: …, ametikoht: …}“ siia või ametigen.yaml vaikimisi",
+                warning=True,
+            )
+        )
+        return d.Signer(placeholder.name, placeholder.title)
 
     def layout(self) -> LayoutSource | None:
         name = self.model.layout
@@ -235,12 +260,14 @@ class PositionResolver:
         return text if isinstance(text, str) else None
 
     def shared_list(self, spec: Any, key: str) -> d.ListBlock | None:
+        """The list; None (no section at all) when it is empty: ``õigused: []``."""
         if spec is None:
             return None
         if isinstance(spec, list):
-            return d.ListBlock(None, tuple(spec))
-        items = self.blocks.shared_list(spec, self.origins.where(key))
-        return d.ListBlock(spec.intro, tuple(items))
+            intro, items = None, spec
+        else:
+            intro, items = spec.intro, self.blocks.shared_list(spec, self.origins.where(key))
+        return d.ListBlock(intro, tuple(items)) if items or intro else None
 
     def tasks(self, prefix: str) -> tuple[d.Task, ...]:
         where = self.origins.where("ülesanded")
@@ -272,13 +299,13 @@ class PositionResolver:
         return tuple(tasks)
 
     def competences(self, spec: Competences | None) -> d.Competences | None:
+        """The competences; None when both lists are empty."""
         if spec is None:
             return None
         where = self.origins.where("kompetentsid")
-        return d.Competences(
-            core=self.competence_list(spec.core, where.at("tööks_vajalikud")),
-            additional=self.competence_list(spec.additional, where.at("täiendavad")),
-        )
+        core = self.competence_list(spec.core, where.at("tööks_vajalikud"))
+        additional = self.competence_list(spec.additional, where.at("täiendavad"))
+        return d.Competences(core, additional) if core or additional else None
 
     def competence_list(
         self, entries: Sequence[str | BlockRef], where: Where
