@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import os
-import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -14,6 +12,8 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ametigen.fidelity import word_list as word_list
+from ametigen.fidelity import words as words
 from ametigen.verify.libreoffice import find_soffice
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,7 +33,6 @@ needs_soffice = pytest.mark.skipif(
 )
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def copy_project(target: Path) -> Path:
@@ -72,15 +71,6 @@ def _walk(tokens: list[Token], out: list[str]) -> None:
             out.append("\n" if token.content.lower().startswith("<br") else token.content)
         if token.type.endswith("_close") or token.type == "inline":
             out.append("\n")
-
-
-def words(text: str) -> collections.Counter[str]:
-    """Letters-only words, case-folded, as a multiset."""
-    return collections.Counter(_WORD.findall(text.casefold()))
-
-
-def word_list(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
 
 
 def tree_hash(folder: Path) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ametigen.docxtext import docx_text
+from ametigen.fidelity import fidelity as measure
 from tests.support import SEEDS, markdown_text, seed_text, words
 
 RECALL = 0.98
@@ -14,9 +15,8 @@ PRECISION = 0.97
 
 
 def fidelity(seed: str, built: str) -> tuple[float, float]:
-    expected, got = words(seed), words(built)
-    common = sum((expected & got).values())
-    return common / sum(expected.values()), common / sum(got.values())
+    measured = measure(seed, built)
+    return measured.recall, measured.precision
 
 
 @pytest.mark.parametrize("number", sorted(SEEDS))

@@ -21,6 +21,7 @@ COMMANDS = {
     "build": "ametigen.cli.build",
     "check": "ametigen.cli.check",
     "diff": "ametigen.cli.diff",
+    "import": "ametigen.cli.import_",
     "list": "ametigen.cli.list",
     "new": "ametigen.cli.new",
     "redline": "ametigen.cli.redline",

@@ -1,0 +1,205 @@
+"""What import knows of a layout, learnt from the layout itself.
+
+A probe document — every field holding a marker such as ``⟦unit⟧`` — is rendered through the
+layout's own Word template (the real renderer), and read back with the import's DOCX reader.
+The text next to each marker is that field's label ("Struktuuriüksus", "1.2. Struktuuriüksus",
+"Üksus:"); a numbered heading is a section title; all other text is the layout's fixed wording.
+So a new layout teaches import its labels without code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from ametigen.importer.model import Unit
+from ametigen.load.project import LayoutSource
+from ametigen.resolve import document as d
+from ametigen.resolve.numbering import number_sections
+from ametigen.schema import SECTIONS, Layout
+
+_MARKER = re.compile(r"⟦([a-z_]+)⟧")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
+_HEADING = re.compile(r"^(\d+)\.\s+(\D.*)$")
+
+SCALARS = (
+    "title",
+    "unit",
+    "manager",
+    "subordinates",
+    "substitutes_for",
+    "substituted_by",
+    "purpose",
+    "projects",
+    "group",
+    "special_conditions",
+    "state_secret",
+    "national_defence",
+    "education",
+    "experience",
+    "languages",
+    "knowledge",
+    "computer_skills",
+    "personal_qualities",
+    "tools",
+)
+LISTS = ("rights", "responsibilities", "competences_core", "competences_additional", "amendment")
+"""Slots: the fields import fills. Scalars take text, lists take items."""
+
+
+def norm(text: str) -> str:
+    """A label or title as compared: numbering, a trailing colon and case do not count."""
+    return " ".join(_NUMBER.sub("", text).rstrip(": \t").split()).casefold()
+
+
+@dataclass
+class LayoutKnowledge:
+    """Labels (normalised text → slot), section titles (→ section key) and fixed texts."""
+
+    name: str
+    labels: dict[str, str] = field(default_factory=dict)
+    headings: dict[str, str] = field(default_factory=dict)
+    fixed: set[str] = field(default_factory=set)
+    inline: set[str] = field(default_factory=set)
+    """Slots whose label shares the value's paragraph ("Üksus: …")."""
+    extra_rows: set[str] = field(default_factory=set)
+    """Parts that print agency rows: "general", "requirements"."""
+    amendment_labelled: bool = False
+
+
+def marker(key: str) -> str:
+    return f"⟦{key}⟧"
+
+
+def probe_document(layout: LayoutSource, agency: str, approver: str | None) -> d.Document:
+    """A document with every field set to a marker of its slot."""
+    m = marker
+    numbers = number_sections(layout.spec.sections, {}, extra=1)
+    nr = d.Numbers(numbers.by_key)
+    return d.Document(
+        id="probe",
+        layout=layout.name,
+        agency=agency,
+        approver=approver,
+        title=m("title"),
+        unit=m("unit"),
+        manager=m("manager"),
+        subordinates=m("subordinates"),
+        substitutes_for=m("substitutes_for"),
+        substituted_by=m("substituted_by"),
+        purpose=m("purpose"),
+        projects=m("projects"),
+        group=m("group"),
+        special_conditions=m("special_conditions"),
+        state_secret=m("state_secret"),
+        national_defence=m("national_defence"),
+        general_extra=(d.Row(m("general_label"), m("general_text")),),
+        nr=nr,
+        tasks=(
+            d.Task(
+                f"{numbers.by_key.get('tasks', 0)}.1",
+                m("task"),
+                (m("task_sub"),),
+                (d.Item(m("result"), (m("result_sub"),)),),
+            ),
+        ),
+        requirements=d.Requirements(
+            education=m("education"),
+            experience=m("experience"),
+            languages=m("languages"),
+            knowledge=m("knowledge"),
+            computer_skills=m("computer_skills"),
+            personal_qualities=m("personal_qualities"),
+            extra=(d.Row(m("requirements_label"), m("requirements_text")),),
+        ),
+        competences=d.Competences(
+            core=(d.Competence(None, m("competences_core")),),
+            additional=(d.Competence(None, m("competences_additional")),),
+        ),
+        rights=d.ListBlock(m("rights"), (m("rights_item"),)),
+        responsibilities=d.ListBlock(m("responsibilities"), (m("responsibilities_item"),)),
+        tools=m("tools"),
+        extra_sections=tuple(
+            d.Section(number, m("extra_title"), m("extra_text"), (m("extra_item"),))
+            for number in numbers.extra
+        ),
+        amendment=(m("amendment"),),
+        approval=None,
+        signer=d.Signer(m("signer_name"), m("signer_title")),
+    )
+
+
+def learn(layout: LayoutSource, agency: str, approver: str | None) -> LayoutKnowledge:
+    """Render the probe through the layout's Word template and read its labels back."""
+    return _learn(layout.name, layout.docx, tuple(layout.spec.sections), agency, approver)
+
+
+@cache
+def _learn(
+    name: str, template: Path, sections: tuple[str, ...], agency: str, approver: str | None
+) -> LayoutKnowledge:
+    from ametigen.importer.readers import docx_units
+    from ametigen.render.docx import DocxTemplate
+
+    spec = LayoutSource(name, template.parent, _spec(sections))
+    doc = probe_document(spec, agency, approver)
+    units = docx_units(DocxTemplate(template).render(doc, epoch=None))
+    return from_units(name, units, doc.nr.by_key)
+
+
+def _spec(sections: tuple[str, ...]) -> Layout:
+    return Layout.model_construct(description="", sections=list(sections))
+
+
+def from_units(name: str, units: list[Unit], numbers: dict[str, int]) -> LayoutKnowledge:
+    known = LayoutKnowledge(name)
+    by_number = {number: key for key, number in numbers.items() if key in SECTIONS}
+    for index, unit in enumerate(units):
+        found = _MARKER.findall(unit.text)
+        if not found:
+            heading = _HEADING.match(unit.text)
+            if heading and int(heading.group(1)) in by_number:
+                known.headings[norm(heading.group(2))] = by_number[int(heading.group(1))]
+            known.fixed.add(norm(unit.text))
+            continue
+        slot = found[0]
+        if slot == "extra_title" or slot.endswith("_label"):
+            if slot != "extra_title":
+                known.extra_rows.add(slot.removesuffix("_label"))
+            continue
+        if slot not in SCALARS and slot not in LISTS:
+            continue
+        before = unit.text.split(marker(slot))[0]
+        if norm(before):
+            known.labels[norm(before)] = slot
+            known.inline.add(slot)
+            continue
+        label = _label_of(units, index)
+        if label is not None:
+            known.labels[norm(label)] = slot
+            if slot == "amendment":
+                known.amendment_labelled = True
+    for text in known.labels:
+        known.fixed.discard(text)
+    return known
+
+
+def _label_of(units: list[Unit], index: int) -> str | None:
+    """The text that labels the marker at ``index``: the paragraph before it in its cell, the
+    cell to its left, the cell above it, or the paragraph before it."""
+    unit = units[index]
+    earlier = units[:index]
+    candidates: list[Unit] = []
+    if unit.row is not None:
+        same_cell = [u for u in earlier if u.cell == unit.cell]
+        left = [u for u in earlier if u.row == unit.row and u.col < unit.col]
+        above = [u for u in earlier if u.row == unit.row - 1 and u.col == unit.col]
+        candidates = same_cell[-1:] + left[-1:] + above[-1:]
+    elif earlier:
+        candidates = earlier[-1:]
+    for candidate in candidates:
+        if not _MARKER.search(candidate.text) and norm(candidate.text):
+            return candidate.text
+    return None

@@ -1,0 +1,175 @@
+"""ametigen import: built documents come back exactly; the reference texts come back whole."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ametigen.cli import main
+from ametigen.docxtext import docx_text
+from ametigen.errors import AmetigenError
+from ametigen.importer.blockmatch import vary
+from ametigen.importer.readers import read_text
+from ametigen.importer.run import import_files, rebuild
+from ametigen.load.yamlfile import load_yaml_text
+from tests.support import REPO, SEEDS, write_tree
+
+RECALL = 0.98
+PRECISION = 0.97
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Path:
+    """A project with this repository's organisation file, layouts and blocks, no positions."""
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    shutil.copy(REPO / "ametigen.yaml", folder / "ametigen.yaml")
+    shutil.copytree(REPO / "templates", folder / "templates")
+    (folder / "positions").mkdir()
+    return folder
+
+
+@pytest.mark.parametrize("ident", sorted(SEEDS.values()))
+def test_built_docx_imports_back_to_the_same_text(built: Path, empty: Path, ident: str) -> None:
+    original = built / "docx" / f"{ident}.docx"
+    [report] = import_files(empty, [original], ident=ident)
+    assert report.problems == [] and report.unplaced == []
+    text, problems = rebuild(empty, ident)
+    assert problems == []
+    assert text == docx_text(original)
+
+
+@pytest.mark.parametrize("number", sorted(SEEDS))
+def test_reference_texts_come_back_whole(empty: Path, number: str) -> None:
+    [report] = import_files(empty, [REPO / "tests" / "reference" / f"{number}.txt"])
+    assert report.fidelity is not None, report.problems
+    assert report.fidelity.recall >= RECALL, report.fidelity.missing.most_common(20)
+    assert report.fidelity.precision >= PRECISION, report.fidelity.extra.most_common(20)
+
+
+def test_layout_detected_and_approval_and_signer_found(empty: Path) -> None:
+    import_files(empty, [REPO / "tests" / "reference" / "004.txt"], ident="a/koordinaator")
+    written = (empty / "positions" / "a" / "koordinaator.yaml").read_text("utf-8")
+    data = load_yaml_text(written, Path("x.yaml")).data
+    assert isinstance(data, dict)
+    assert data["kujundus"] == "nummerdatud"
+    assert data["allkirjastaja"] == {"nimi": "Maret Maripuu", "ametikoht": "Peadirektor"}
+    import_files(empty, [REPO / "tests" / "reference" / "001.txt"], ident="b/ekspert")
+    data = load_yaml_text((empty / "positions/b/ekspert.yaml").read_text("utf-8"), Path("x")).data
+    assert isinstance(data, dict)
+    assert data["kujundus"] == "teenistuskoht"
+    assert data["kinnitatud"] == {"kuupäev": "13.12.2024", "käskkiri": "177", "lisa": "4"}
+
+
+SOURCE = """\
+AMETIJUHEND
+
+1. Üldosa
+
+Struktuuriüksus Arendusosakond
+Teenistuskoht Analüütik
+Teenistuskoha eesmärk Analüüside koostamine.
+Eritingimused no
+
+2. Peamised teenistusülesanded Oodatavad tulemused
+
+2.1. Andmete analüüsimine versioonis 2.10.
+▪ Analüüs on valmis.
+
+4. Õigused ja vastutus
+
+Õigused
+Omab õigust:
+▪ teha kaugtööd kokkuleppel vahetu juhiga;
+▪ saada tööülesannete täitmiseks vajalikku infot ja abi teistelt üksustelt;
+▪ kasutada ameti raamatukogu;
+▪ saada tööalast juhendamist ja põhjendatud juhul supervisiooni;
+▪ osaleda ja esindada ametit oma valdkonna piires töörühmades, koolitustel jne;
+▪ vastu võtta otsuseid oma pädevuse piires.
+
+Ametijuhend vaadatakse üle kord aastas vahetu juhiga või töökorralduse muutumisel.
+(allkirjastatud digitaalselt)
+"""
+
+
+def test_varied_shared_list_becomes_the_block_with_its_variations(
+    empty: Path, tmp_path: Path
+) -> None:
+    source = write_tree(tmp_path, {"analyytik.txt": SOURCE}) / "analyytik.txt"
+    [report] = import_files(empty, [source])
+    written = (empty / "positions" / "analyytik.yaml").read_text("utf-8")
+    data = load_yaml_text(written, Path("x.yaml")).data
+    assert isinstance(data, dict)
+    assert data["õigused"] == {
+        "plokk": "oigused",
+        "sissejuhatus": "Omab õigust:",
+        "jäta_välja": ["esindused"],
+        "muuda": {
+            "info": "saada tööülesannete täitmiseks vajalikku infot ja abi teistelt üksustelt;"
+        },
+        "lisa": [{"tekst": "kasutada ameti raamatukogu;", "pärast": "info"}],
+    }
+    assert data["eritingimused"] == "no"  # text as typed, not a boolean
+    assert data["muutmine"] == [{"plokk": "tekstid.ulevaatamine"}]
+    # the one unplaced line is all that the rebuilt document lacks
+    assert report.fidelity is not None
+    assert report.fidelity.missing == {"allkirjastatud": 1, "digitaalselt": 1}
+    # the unplaced signature line is kept, as a marked comment at the end
+    assert written.rstrip().endswith("# (allkirjastatud digitaalselt)")
+    assert "PAIGUTAMATA" in written
+
+
+def test_variation_is_the_smallest() -> None:
+    block = [("a", "yks;"), ("b", "kaks;"), ("c", "kolm;")]
+    assert vary(block, ["yks;", "kaks;", "kolm;"]) == {}
+    assert vary(block, ["yks;", "kolm;", "neli;"]) == {"jäta_välja": ["b"], "lisa": ["neli;"]}
+    assert vary(block, ["yks;", "uus;", "kaks;", "kolm;"]) == {
+        "lisa": [{"tekst": "uus;", "pärast": "a"}]
+    }
+    assert vary(block, ["null;", "yks;", "kaks;", "kolm;"]) is None  # nothing comes before
+
+
+def test_text_reader_splits_bullets_and_keeps_hyphens() -> None:
+    source = read_text("Tulemused:\n▪ esimene välja-\ntöötamine  • teine\n\uf0a7 kolmas\n")
+    assert [(u.level, u.text) for u in source.units] == [
+        (0, "Tulemused:"),
+        (1, "esimene välja-"),
+        (0, "töötamine"),
+        (1, "teine"),
+        (1, "kolmas"),
+    ]
+
+
+def test_truncated_docx_keeps_what_could_be_read(built: Path, empty: Path, tmp_path: Path) -> None:
+    data = (built / "docx" / "oiguse-ja-jarelevalve" / "ekspert.docx").read_bytes()
+    broken = tmp_path / "pooleli.docx"
+    broken.write_bytes(data[: len(data) // 2])
+    try:
+        [report] = import_files(empty, [broken])
+    except AmetigenError as error:
+        assert "pooleli.docx" in str(error)
+        return
+    assert report.damage is not None
+
+
+def test_damaged_inputs_say_what_is_wrong(empty: Path, tmp_path: Path) -> None:
+    (tmp_path / "vana.docx").write_bytes(b"\xd0\xcf\x11\xe0 not a zip")
+    (tmp_path / "skann.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    runner = CliRunner()
+    for name, words in (("vana.docx", "ei ole loetav .docx"), ("skann.pdf", "PDF")):
+        result = runner.invoke(main, ["-C", str(empty), "import", str(tmp_path / name)])
+        assert result.exit_code == 1, result.output
+        assert words in result.output and "Traceback" not in result.output
+
+
+def test_cli_reports_each_file(empty: Path) -> None:
+    reference = REPO / "tests" / "reference" / "001.txt"
+    result = CliRunner().invoke(main, ["-C", str(empty), "import", str(reference), "--id", "x/y"])
+    assert result.exit_code == 0, result.output
+    assert "kujundus: teenistuskoht" in result.output
+    assert "allika sõnadest dokumendis: 1.000" in result.output
+    again = CliRunner().invoke(main, ["-C", str(empty), "import", str(reference), "--id", "x/y"])
+    assert again.exit_code == 1 and "on juba olemas" in again.output
