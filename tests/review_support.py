@@ -27,9 +27,15 @@ def make_repo(tmp_path: Path, subfolder: str = "juhendid") -> Path:
     return project
 
 
-def commit(project: Path, message: str) -> None:
+def commit(
+    project: Path,
+    message: str,
+    author: str = "Test Kasutaja",
+    date: str = "2024-12-13T10:00:00+02:00",
+) -> None:
     git(project, "add", "-A", ".")
-    git(project, "commit", "-q", "--allow-empty", "-m", message, "--date=2024-12-13T10:00:00+02:00")
+    who = f"--author={author} <t@example.com>"
+    git(project, "commit", "-q", "--allow-empty", "-m", message, f"--date={date}", who)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from ametigen.cli import main
 from ametigen.errors import AmetigenError
 from ametigen.review.diff import diff
-from tests.review_support import commit, edit, make_repo
+from tests.review_support import commit, edit, git, make_repo
 
 RIGHT = "saada tööülesannete täitmiseks vajalikku infot, sh ligipääse tööks"
 
@@ -131,3 +131,91 @@ def test_formats(project: Path) -> None:
     assert data["positions"][0]["fields"] == ["rights"]
     text = run(main, ["-C", str(project), "diff", "--format", "text"]).output
     assert "\x1b[" not in text and "-- saada" in text
+
+
+def test_merge_base_after_main_moved_on(project: Path) -> None:
+    git(project, "checkout", "-q", "-b", "muudatus")
+    ekspert = project / "positions/oiguse-ja-jarelevalve/ekspert.yaml"
+    edit(ekspert, "ametinimetus: Ekspert", "ametinimetus: Vanemekspert")
+    commit(project, "haru")
+    git(project, "checkout", "-q", "main")
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    commit(project, "main edasi")
+
+    three_dots = diff(project, "main...muudatus")
+    assert [c.ident for c in three_dots.changes] == ["oiguse-ja-jarelevalve/ekspert"]
+    assert three_dots.changes[0].fields == ("title",)
+    assert three_dots.base.commit == git(project, "rev-parse", "main~1").strip()
+    assert three_dots.head.commit == git(project, "rev-parse", "muudatus").strip()
+    assert "ühine eellane" in three_dots.base.label
+    tip = diff(project, "main", "muudatus")  # against main's tip: main's edit seems reverted
+    assert len(tip.changes) > 1
+    assert {c.ident for c in diff(project, "main..muudatus").changes} == {
+        c.ident for c in tip.changes
+    }
+    git(project, "checkout", "-q", "muudatus")
+    result = CliRunner().invoke(main, ["-C", str(project), "diff", "main...", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [p["id"] for p in data["positions"]] == ["oiguse-ja-jarelevalve/ekspert"]
+    assert data["base_commit"] == three_dots.base.commit
+    assert data["head_commit"] == three_dots.head.commit
+
+
+def test_working_tree_has_no_commit_id(project: Path) -> None:
+    data = json.loads(
+        CliRunner().invoke(main, ["-C", str(project), "diff", "--format", "json"]).output
+    )
+    assert data["base_commit"] == git(project, "rev-parse", "HEAD").strip()
+    assert data["head_commit"] is None
+
+
+def test_shallow_clone_says_to_fetch_history(project: Path, tmp_path: Path) -> None:
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    commit(project, "teine")
+    git(project, "checkout", "-q", "-b", "haru")
+    commit(project, "kolmas")
+    clone = tmp_path / "clone"
+    repo = project.parent
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{repo}", str(clone))
+    result = CliRunner().invoke(main, ["-C", str(clone / project.name), "diff", "origin/main..."])
+    assert result.exit_code == 1
+    assert "fetch-depth: 0" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["-C", str(clone / project.name), "diff", "HEAD~1"])
+    assert result.exit_code == 1 and "fetch-depth: 0" in result.output
+
+
+def test_exit_code_tells_substance(project: Path) -> None:
+    args = ["-C", str(project), "diff", "--exit-code", "--format", "json"]
+    assert CliRunner().invoke(main, args).exit_code == 0  # nothing changed
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    assert CliRunner().invoke(main, args).exit_code == 0  # a right: not substance
+    ekspert = project / "positions/oiguse-ja-jarelevalve/ekspert.yaml"
+    edit(ekspert, "ülesanne: Muude vastutusvaldkonda", "ülesanne: Teiste vastutusvaldkonda")
+    assert CliRunner().invoke(main, args).exit_code == 1
+    assert CliRunner().invoke(main, args[:-3]).exit_code == 0  # without --exit-code
+
+
+def test_color(project: Path) -> None:
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    base = ["-C", str(project), "diff", "--format", "text"]
+    assert "\x1b[" in CliRunner().invoke(main, [*base, "--color", "always"]).output
+    assert "\x1b[" not in CliRunner().invoke(main, [*base, "--color", "never"]).output
+    assert "\x1b[" not in CliRunner().invoke(main, [*base, "--color", "auto"]).output
+    assert "\x1b[" in CliRunner().invoke(main, base, color=True).output  # auto, on a terminal
+
+
+def test_max_chars_keeps_the_summary_and_says_where_the_rest_is(project: Path) -> None:
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    args = ["-C", str(project), "diff", "--format", "markdown"]
+    full = CliRunner().invoke(main, args).output
+    assert len(full) > 3000
+    for limit in (1000, 3000, len(full) - 1):
+        cut = CliRunner().invoke(main, [*args, "--max-chars", str(limit), "--full-at", "LINK"])
+        assert cut.exit_code == 0, cut.output
+        assert len(cut.output) <= limit
+        assert "Ametikohti muudetud" in cut.output  # the summary
+        assert cut.output.rstrip().endswith("LINK") and "**Lühendatud:**" in cut.output
+        assert cut.output.count("<details>") == cut.output.count("</details>")
+    whole = CliRunner().invoke(main, [*args, "--max-chars", str(len(full))]).output
+    assert whole == full

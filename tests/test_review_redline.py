@@ -14,10 +14,10 @@ from lxml import etree
 from ametigen.cli import main
 from ametigen.docxtext import docx_text
 from ametigen.review.diff import load
-from ametigen.review.redline import redline
+from ametigen.review.redline import UNCOMMITTED_AUTHOR, redline
 from ametigen.verify.libreoffice import convert_to_pdf, pdf_text
 from ametigen.verify.ooxml import validate_docx
-from tests.review_support import edit, make_repo
+from tests.review_support import commit, edit, git, make_repo
 from tests.support import needs_soffice
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -107,13 +107,58 @@ def test_rows_and_paragraphs_are_tracked_as_wholes(project: Path, tmp_path: Path
 
 
 def test_deterministic_and_from_the_commit(project: Path, tmp_path: Path) -> None:
-    first = redline(project, "HEAD", out=tmp_path / "a")
-    second = redline(project, "HEAD", out=tmp_path / "b")
+    commit(project, "muudatused", author="Anna Autor")
+    first = redline(project, "HEAD~1", out=tmp_path / "a")
+    second = redline(project, "HEAD~1", out=tmp_path / "b")
     for path in first.written:
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
     xml = zipfile.ZipFile(first.written[0]).read("word/document.xml")
-    assert b'w:author="Test Kasutaja"' in xml and b'w:date="2024-12-13T08:00:00Z"' in xml
-    assert second.written
+    assert b'w:author="Anna Autor"' in xml and b'w:date="2024-12-13T08:00:00Z"' in xml
+    assert second.written and not first.warnings
+
+
+def test_merge_commit_author_is_not_used(project: Path, tmp_path: Path) -> None:
+    git(project, "checkout", "-q", "-b", "muudatus")
+    commit(project, "muudatused", author="Anna Autor", date="2025-01-10T10:00:00+02:00")
+    git(project, "checkout", "-q", "main")
+    edit(project / "ametigen.yaml", "asutus:", "# märkus\nasutus:")
+    commit(project, "vahepeal", author="Kolmas Isik", date="2025-01-11T10:00:00+02:00")
+    git(project, "merge", "-q", "--no-ff", "-m", "Merge", "muudatus")
+    git(project, "commit", "-q", "--amend", "--no-edit", "--author=Merge Bot <bot@example.com>")
+
+    report = redline(project, "HEAD^1", out=tmp_path)
+
+    assert len(report.written) == 5 and not report.warnings
+    for path in report.written:
+        xml = zipfile.ZipFile(path).read("word/document.xml")
+        assert b'w:author="Anna Autor"' in xml and b"Merge Bot" not in xml
+        assert b'w:date="2025-01-10T08:00:00Z"' in xml
+
+
+def test_uncommitted_work_is_named_with_a_warning(project: Path, tmp_path: Path) -> None:
+    report = redline(project, "HEAD", out=tmp_path)
+    assert report.warnings and "salvestamata" in report.warnings[0]
+    xml = zipfile.ZipFile(report.written[0]).read("word/document.xml")
+    assert f'w:author="{UNCOMMITTED_AUTHOR}"'.encode() in xml
+    result = CliRunner().invoke(main, ["-C", str(project), "redline", "HEAD", "--out", "x"])
+    assert result.exit_code == 0 and "hoiatus" in result.output
+
+
+def test_merge_base_range_writes_the_branch_documents(project: Path, tmp_path: Path) -> None:
+    git(project, "checkout", "-q", "-b", "muudatus")
+    commit(project, "muudatused", author="Anna Autor")
+    git(project, "checkout", "-q", "main")
+    ekspert = project / "positions/oiguse-ja-jarelevalve/ekspert.yaml"
+    edit(ekspert, "Arvestades ", "Arvestades Peaharus ")  # main moves on
+    commit(project, "main edasi")
+    git(project, "checkout", "-q", "muudatus")
+    name = "oiguse-ja-jarelevalve/ekspert.docx"
+
+    report = redline(project, "main...muudatus", out=tmp_path / "a")
+    assert len(report.written) == 5 and not report.warnings
+    assert b"Peaharus" not in zipfile.ZipFile(tmp_path / "a" / name).read("word/document.xml")
+    redline(project, "main", "muudatus", out=tmp_path / "b")  # the tip: a seeming revert
+    assert b"Peaharus" in zipfile.ZipFile(tmp_path / "b" / name).read("word/document.xml")
 
 
 def test_valid_ooxml(project: Path, tmp_path: Path) -> None:

@@ -13,12 +13,16 @@ from ametigen.cli import in_project, project, run
 @click.command("redline")
 @click.argument("base")
 @click.argument("positions", nargs=-1)
-@click.option("--author", default=None, help="Author of the changes (default: of the last commit).")
+@click.option(
+    "--author",
+    default=None,
+    help="Author of the changes (default: of the newest non-merge commit from BASE).",
+)
 @click.option(
     "--date",
     type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
     default=None,
-    help="Date of the changes, e.g. 2024-12-13 (default: of the last commit).",
+    help="Date of the changes, e.g. 2024-12-13 (default: of that commit).",
 )
 @click.option(
     "--out",
@@ -39,7 +43,9 @@ def command(
     position (or for the POSITIONS named).
 
     BASE is a git revision (e.g. main, the last signed tag); the document is the working
-    tree's. Accepting all changes in Word gives the new text, rejecting all the BASE text.
+    tree's. `A...B` writes B's documents against the merge base of A and B (what a pull
+    request adds), `A..B` B's against A. Accepting all changes in Word gives the new text,
+    rejecting all the BASE text.
     """
     from ametigen.review.redline import redline
 
@@ -54,6 +60,8 @@ def command(
         ),
         writes=True,
     )
+    for warning in result.warnings:
+        click.echo(f"ametigen: hoiatus: {warning}", err=True)
     for path in result.written:
         click.echo(str(path))
     for ident in result.skipped:

@@ -11,21 +11,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ametigen.review.compare import Change, compare
-from ametigen.review.revision import checkout, commit_id
+from ametigen.review.revision import Revision, checkout, revision, revisions
 from ametigen.review.snapshot import Snapshot, snapshot
 from ametigen.review.words import Line, unified
-
-WORKING_TREE = "tööpuu"
-"""How the working tree (uncommitted files) is named in reports."""
 
 
 @dataclass(frozen=True)
 class Diff:
     """The outcome of a comparison: what was compared and every changed position."""
 
-    base: str
-    head: str
+    base: Revision
+    head: Revision
     changes: list[Change]
+
+    @property
+    def substance(self) -> bool:
+        """Whether any position changed in substance (what ``--exit-code`` reports)."""
+        return any(change.substance for change in self.changes)
 
     def lines(self, change: Change) -> list[Line]:
         """The unified diff of a change's Markdown, with word marks on changed lines."""
@@ -36,22 +38,19 @@ class Diff:
         return unified(old, new, old_name, new_name)
 
 
-def label(project: Path, revision: str | None) -> str:
-    """``main (1a2b3c4)``, or the working tree's name."""
-    if revision is None:
-        return WORKING_TREE
-    return f"{revision} ({commit_id(project, revision)[:7]})"
+def load(project: Path, side: Revision | str | None) -> Snapshot:
+    """The snapshot of ``project`` at a revision (a name; None or commit None: the working tree)."""
+    if not isinstance(side, Revision):
+        side = revision(project, side)
+    with checkout(project, side.commit) as folder:
+        return snapshot(folder, side.label)
 
 
-def load(project: Path, revision: str | None) -> Snapshot:
-    """The snapshot of ``project`` at ``revision`` (None: the working tree)."""
-    name = label(project, revision)
-    with checkout(project, revision) as folder:
-        return snapshot(folder, name)
+def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
+    """Compare the project at ``base`` with the project at ``head`` (None: the working tree).
 
-
-def diff(project: Path, base: str | None = "HEAD", head: str | None = None) -> Diff:
-    """Compare the project at ``base`` with the project at ``head`` (None: the working tree)."""
-    old = load(project, base)
-    new = load(project, head)
-    return Diff(label(project, base), label(project, head), compare(old, new))
+    ``base`` may name both sides as git does: ``A...B`` (B against the merge base of A and B)
+    or ``A..B``.
+    """
+    old_side, new_side = revisions(project, base, head)
+    return Diff(old_side, new_side, compare(load(project, old_side), load(project, new_side)))

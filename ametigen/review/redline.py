@@ -20,7 +20,15 @@ from ametigen.load.project import files_by_id
 from ametigen.render.package import Entry, build_zip
 from ametigen.review.compare import compare
 from ametigen.review.diff import load
-from ametigen.review.revision import commit_info
+from ametigen.review.revision import (
+    WORKING_TREE,
+    Commit,
+    Revision,
+    commit_info,
+    newest_author,
+    revisions,
+    uncommitted,
+)
 from ametigen.review.tracked import Revisions, redline_xml
 from ametigen.write import remove_files, write_atomic
 
@@ -33,11 +41,17 @@ class RedlineReport:
     unchanged: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # added positions: nothing to compare
     removed: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+UNCOMMITTED_AUTHOR = "salvestamata muudatused"
+"""The author of tracked changes that come from uncommitted work in the working tree."""
 
 
 def redline(
     project: Path,
     base: str,
+    head: str | None = None,
     *,
     positions: Sequence[str] = (),
     author: str | None = None,
@@ -46,21 +60,24 @@ def redline(
 ) -> RedlineReport:
     """Write out/<id>.docx (default build/redline/) for each changed (or named) position.
 
-    In build/redline/ the redlines of positions that no longer changed are removed; a folder
-    given as ``out`` may hold other files, so nothing there is removed.
+    ``base`` and ``head`` name the revisions as for ``diff`` (``A...B``: B against the merge
+    base); HEAD defaults to the working tree. In build/redline/ the redlines of positions that
+    no longer changed are removed; a folder given as ``out`` may hold other files, so nothing
+    there is removed.
     """
     root = project.resolve()
-    old = load(project, base)
-    new = load(project, None)
+    old_side, new_side = revisions(project, base, head)
+    old = load(project, old_side)
+    new = load(project, new_side)
     chosen = set(select({i: p.doc for i, p in new.positions.items()}, positions, root))
+    report = RedlineReport()
     if author is None or date is None:
-        commit = commit_info(project)
+        commit = _made_by(project, old_side, new_side, report.warnings)
         author = author if author is not None else commit.author
         date = date if date is not None else commit.date
     revisions_date = w_date(date)
     own_folder = out is None  # only there may earlier redlines be cleared away
     out = (out or root / "build" / "redline").resolve()
-    report = RedlineReport()
     for change in compare(old, new):
         if change.ident not in chosen or change.new is None:
             continue
@@ -77,6 +94,23 @@ def redline(
         stale = [path for path in files_by_id(out, ".docx").values() if path not in keep]
         report.removed = remove_files(stale, out)
     return report
+
+
+def _made_by(project: Path, base: Revision, head: Revision, warnings: list[str]) -> Commit:
+    """Who made the changes: the newest non-merge commit from BASE to HEAD; uncommitted work in
+    the working tree is named as such (with a warning)."""
+    if head.commit is None and uncommitted(project):
+        warnings.append(
+            f"{WORKING_TREE}: salvestamata (commit'imata) muudatused; nende autoriks on märgitud "
+            f"„{UNCOMMITTED_AUTHOR}“ (--author annab nime)"
+        )
+        return Commit(UNCOMMITTED_AUTHOR, dt.datetime.now(dt.UTC).replace(microsecond=0))
+    tip = head.commit or "HEAD"
+    if base.commit is not None:
+        found = newest_author(project, base.commit, tip)
+        if found is not None:
+            return found
+    return commit_info(project, tip)
 
 
 def w_date(date: dt.datetime) -> str:

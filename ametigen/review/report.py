@@ -44,11 +44,20 @@ def parts(change: Change) -> str:
 # --- Markdown ----------------------------------------------------------------------------------
 
 
-def markdown(diff: Diff) -> str:
-    out = [f"## Ametijuhendite muudatused: {_code(diff.base)} → {_code(diff.head)}", ""]
+def markdown(diff: Diff, limit: int | None = None, full_at: str | None = None) -> str:
+    """The report as Markdown; with ``limit``, at most that many characters.
+
+    A report that does not fit keeps its heading and summary, then as many rows of the table and
+    as many positions' diffs as fit, whole, and ends saying how many were left out and where
+    the full report is (``full_at``: a link or a few words).
+    """
+    head = [
+        f"## Ametijuhendite muudatused: {_code(diff.base.label)} → {_code(diff.head.label)}",
+        "",
+    ]
     if not diff.changes:
-        return "\n".join([*out, "Ametijuhendite tekst ei muutunud.", ""])
-    out += [
+        return "\n".join([*head, "Ametijuhendite tekst ei muutunud.", ""])
+    head += [
         summary(diff),
         "Sisuline muudatus (eesmärk, ülesanded ja tulemused, nõuded) vajab uut kinnitamist "
         "ja teenistuja nõusolekut.",
@@ -56,27 +65,77 @@ def markdown(diff: Diff) -> str:
         "| Ametikoht | Nimetus | Muudatus | Liik | Muutunud osad |",
         "|---|---|---|---|---|",
     ]
-    for change in diff.changes:
-        ident = _code(change.ident)
-        if change.old_ident:
-            ident = f"{_code(change.old_ident)} → {ident}"
-        liik = f"**{kind(change)}**" if change.substance else kind(change)
-        out.append(
-            f"| {ident} | {_escape(change.title)} | {STATUS[change.status]} | {liik} "
-            f"| {_escape(parts(change))} |"
-        )
-    for change in diff.changes:
-        out += ["", f"### {_code(change.ident)} — {_escape(change.title)}", ""]
-        out += [f"{STATUS[change.status].capitalize()}; {kind(change)}: {_escape(parts(change))}."]
-        lines = diff.lines(change)
-        out += ["", "<details><summary>Markdowni erinevus</summary>", "", "```diff"]
-        out += [line.plain for line in lines]
-        out += ["```", "", "</details>"]
-        if change.status in ("changed", "renamed"):
-            words = _word_lines(lines)
-            if words:
-                out += ["", "Muudetud sõnad:", "", *words]
-    return "\n".join(out) + "\n"
+    rows = [_row(change) for change in diff.changes]
+    sections = [_section(diff, change) for change in diff.changes]
+    whole = "\n".join([*head, *rows, *sections]) + "\n"
+    if limit is None or len(whole) <= limit:
+        return whole
+    return _shortened(head, rows, sections, limit, full_at)
+
+
+def _row(change: Change) -> str:
+    ident = _code(change.ident)
+    if change.old_ident:
+        ident = f"{_code(change.old_ident)} → {ident}"
+    liik = f"**{kind(change)}**" if change.substance else kind(change)
+    return (
+        f"| {ident} | {_escape(change.title)} | {STATUS[change.status]} | {liik} "
+        f"| {_escape(parts(change))} |"
+    )
+
+
+def _section(diff: Diff, change: Change) -> str:
+    out = ["", f"### {_code(change.ident)} — {_escape(change.title)}", ""]
+    out += [f"{STATUS[change.status].capitalize()}; {kind(change)}: {_escape(parts(change))}."]
+    lines = diff.lines(change)
+    plain = [line.plain for line in lines]
+    fence = "`" * max(
+        3, 1 + max((len(run) for run in _BACKTICKS.findall("\n".join(plain))), default=0)
+    )
+    out += ["", "<details><summary>Markdowni erinevus</summary>", "", f"{fence}diff"]
+    out += plain
+    out += [fence, "", "</details>"]
+    if change.status in ("changed", "renamed"):
+        words = _word_lines(lines)
+        if words:
+            out += ["", "Muudetud sõnad:", "", *words]
+    return "\n".join(out)
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def _shortened(
+    head: list[str], rows: list[str], sections: list[str], limit: int, full_at: str | None
+) -> str:
+    """``head``, then the rows and sections that fit in ``limit`` with the closing note."""
+    where = f" Täielik võrdlus, DOCX-failid ja redline'id: {full_at}" if full_at else ""
+
+    def note(rows_out: int, sections_out: int) -> str:
+        parts = []
+        if rows_out:
+            parts.append(f"tabelist {rows_out} rida")
+        if sections_out:
+            parts.append(f"{sections_out} ametikoha erinevus")
+        return f"\n\n**Lühendatud:** välja jäi {' ja '.join(parts)}.{where}\n"
+
+    longest = note(len(rows), len(sections))
+    room = limit - len(longest)
+    text = "\n".join(head)
+    kept_rows = 0
+    for row in rows:
+        if len(text) + 1 + len(row) > room:
+            break
+        text += "\n" + row
+        kept_rows += 1
+    kept_sections = 0
+    if kept_rows == len(rows):
+        for section in sections:
+            if len(text) + 1 + len(section) > room:
+                break
+            text += "\n" + section
+            kept_sections += 1
+    return text + note(len(rows) - kept_rows, len(sections) - kept_sections)
 
 
 def _word_lines(lines: list[Line]) -> list[str]:
@@ -113,7 +172,7 @@ def _code(text: str) -> str:
 
 def text(diff: Diff) -> str:
     """Plain text with ANSI colours (click.echo drops them when not on a terminal)."""
-    out = [click.style(f"ametigen diff {diff.base} → {diff.head}", bold=True)]
+    out = [click.style(f"ametigen diff {diff.base.label} → {diff.head.label}", bold=True)]
     if not diff.changes:
         return "\n".join([*out, "Ametijuhendite tekst ei muutunud."]) + "\n"
     out.append(summary(diff))
@@ -148,8 +207,10 @@ def _styled(line: Line) -> str:
 
 def as_json(diff: Diff) -> str:
     data: dict[str, Any] = {
-        "base": diff.base,
-        "head": diff.head,
+        "base": diff.base.label,
+        "head": diff.head.label,
+        "base_commit": diff.base.commit,
+        "head_commit": diff.head.commit,
         "summary": {status: sum(1 for c in diff.changes if c.status == status) for status in STATUS}
         | {"substance": sum(1 for c in diff.changes if c.substance)},
         "positions": [_change_json(diff, change) for change in diff.changes],

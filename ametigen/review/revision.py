@@ -66,7 +66,8 @@ def commit_id(project: Path, revision: str) -> str:
             .strip()
         )
     except GitError:
-        raise GitError(f"versiooni „{revision}“ ei ole selles git-i hoidlas") from None
+        hint = f"; {FETCH_HISTORY}" if shallow(project) else ""
+        raise GitError(f"versiooni „{revision}“ ei ole selles git-i hoidlas{hint}") from None
 
 
 def commit_info(project: Path, revision: str = "HEAD") -> Commit:
@@ -74,6 +75,43 @@ def commit_info(project: Path, revision: str = "HEAD") -> Commit:
     out = git(project, "log", "-1", "--format=%an%n%aI", commit_id(project, revision), "--")
     author, date = out.decode("utf-8").strip().split("\n")
     return Commit(author, dt.datetime.fromisoformat(date))
+
+
+def newest_author(project: Path, base: str, head: str) -> Commit | None:
+    """Author and date of the newest commit in ``base..head`` that is not a merge (None: none)."""
+    out = git(project, "log", "-1", "--no-merges", "--format=%an%n%aI", f"{base}..{head}", "--")
+    if not out.strip():
+        return None
+    author, date = out.decode("utf-8").strip().split("\n")
+    return Commit(author, dt.datetime.fromisoformat(date))
+
+
+def uncommitted(project: Path) -> bool:
+    """Whether the project's sources in the working tree differ from HEAD (or are untracked)."""
+    listing = git(project, "status", "--porcelain", "--untracked-files=all", "--", *PROJECT_PARTS)
+    return bool(listing.strip())
+
+
+def shallow(project: Path) -> bool:
+    """Whether the repository is a shallow clone (its history cut off)."""
+    return git(project, "rev-parse", "--is-shallow-repository").strip() == b"true"
+
+
+FETCH_HISTORY = (
+    "hoidla on madal kloon (shallow clone), ajalugu puudub; too see: `git fetch --unshallow` "
+    "(GitHub Actions: actions/checkout `fetch-depth: 0`; GitLab CI: `GIT_DEPTH: 0`)"
+)
+
+
+def merge_base(project: Path, one: str, other: str) -> str:
+    """The commit id of the best common ancestor of ``one`` and ``other``, as ``A...B`` uses."""
+    first, second = commit_id(project, one), commit_id(project, other)
+    try:
+        return git(project, "merge-base", first, second).decode("ascii").strip()
+    except GitError:
+        if shallow(project):
+            raise GitError(f"{one} ja {other} ühist eellast ei leitud: {FETCH_HISTORY}") from None
+        raise GitError(f"{one} ja {other} ei ole ühist eellast") from None
 
 
 @contextlib.contextmanager
@@ -95,3 +133,52 @@ def checkout(project: Path, revision: str | None) -> Iterator[Path]:
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
                 tar.extractall(target, filter="data")
         yield target
+
+
+WORKING_TREE = "tööpuu"
+"""How the working tree (uncommitted files) is named in reports."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One side of a comparison: a commit, or the working tree (``commit`` None)."""
+
+    label: str
+    commit: str | None
+
+
+def revision(project: Path, name: str | None) -> Revision:
+    """``main`` → ``main (1a2b3c4)`` and its commit id; None → the working tree."""
+    if name is None:
+        show_prefix(project)  # outside a repository, say so
+        return Revision(WORKING_TREE, None)
+    commit = commit_id(project, name)
+    return Revision(f"{name} ({commit[:7]})", commit)
+
+
+def revisions(project: Path, base: str, head: str | None) -> tuple[Revision, Revision]:
+    """The two sides named as git names them.
+
+    ``A...B`` is B against the merge base of A and B (either side defaults to HEAD), as
+    ``git diff A...B``; ``A..B`` is A against B. Otherwise ``base`` against ``head`` (None: the
+    working tree).
+    """
+    if "..." in base:
+        if head is not None:
+            raise GitError(
+                f"„{base}“ nimetab juba mõlemad versioonid; teist versiooni ei saa lisada"
+            )
+        one, _, other = base.partition("...")
+        one, other = one or "HEAD", other or "HEAD"
+        common = merge_base(project, one, other)
+        return Revision(f"{one}...{other} ühine eellane ({common[:7]})", common), revision(
+            project, other
+        )
+    if ".." in base:
+        if head is not None:
+            raise GitError(
+                f"„{base}“ nimetab juba mõlemad versioonid; teist versiooni ei saa lisada"
+            )
+        one, _, other = base.partition("..")
+        return revision(project, one or "HEAD"), revision(project, other or "HEAD")
+    return revision(project, base), revision(project, head)
