@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    model_validator,
 )
 
 ITEM_ID = re.compile(r"^[a-z0-9_-]+$")
@@ -74,6 +75,19 @@ def _block_ref(value: str) -> str:
 BlockName = Annotated[str, AfterValidator(_block_ref)]
 
 
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().casefold() in ("jah", "ei"):
+        return value.strip().casefold() == "jah"
+    shown = f"„{value}“ " if isinstance(value, str) else ""
+    raise ValueError(f"{shown}siia käib „jah“ või „ei“")
+
+
+YesNo = Annotated[bool, BeforeValidator(_yes_no, json_schema_input_type=Literal["jah", "ei"])]
+"""A yes/no setting, written „jah“ or „ei“ (the loader keeps every scalar as text)."""
+
+
 class BlockRef(Source):
     """A reference to a shared block, or to one item of it: ``{plokk: tekstid.ulevaatamine}``."""
 
@@ -99,6 +113,30 @@ class PositionRef(Source):
         alias="tekst",
         description="Dokumendis trükitavad sõnad ametinimetuse asemel, nt „direktorile“.",
     )
+    lowercase: YesNo = Field(
+        default=False,
+        json_schema_extra={"default": "ei"},
+        alias="väiketähega",
+        description="jah: ametinimetus trükitakse väikese algustähega, nt „talituse juhataja“.",
+    )
+
+    @model_validator(mode="after")
+    def _words_or_lowercase(self) -> PositionRef:
+        if self.text is not None and self.lowercase:
+            raise ValueError(
+                "„tekst“ trükitakse nii, nagu see on kirjutatud; „väiketähega“ jäta siis ära"
+            )
+        return self
+
+
+def lowercase_initial(title: str) -> str:
+    """``title`` with a lower-case first letter, as inside a sentence ("talituse juhataja").
+
+    An abbreviation stays as it is: "IT-juht", "KOV-i nõunik" (two capitals at the start).
+    """
+    if title[:2].isupper() and len(title) > 1 and title[1].isalpha():
+        return title
+    return title[:1].lower() + title[1:]
 
 
 def _text_or(tag: str) -> Any:
@@ -368,6 +406,20 @@ POSITION_KEYS = frozenset(
 )
 
 
+class Checks(Source):
+    """Checks between positions an agency may switch off (``kontrollid`` in ametigen.yaml)."""
+
+    title_as_text: YesNo = Field(
+        default=True,
+        json_schema_extra={"default": "jah"},
+        alias="nimetus_tekstina",
+        description=(
+            "jah (vaikimisi): hoiata, kui vahetu juht, alluv või asendaja on tekstina kirjutatud "
+            "sama üksuse ametikoha nimetus; ei: ära hoiata."
+        ),
+    )
+
+
 class Organisation(Source):
     """The organisation file ametigen.yaml: what all positions share."""
 
@@ -381,6 +433,11 @@ class Organisation(Source):
         default_factory=dict,
         alias="vaikimisi",
         description="Iga ametikoha vaikeväärtused (samad väljad mis ametikoha failis).",
+    )
+    checks: Checks = Field(
+        default_factory=Checks,
+        alias="kontrollid",
+        description="Ametikohtade vaheliste kontrollide sisse- ja väljalülitamine.",
     )
 
 
@@ -449,6 +506,7 @@ SOURCE_MODELS: tuple[type[Source], ...] = (
     Approval,
     Signer,
     Position,
+    Checks,
     Organisation,
     Competence,
 )

@@ -164,11 +164,12 @@ def test_text_equal_to_a_title_suggests_the_reference(empty: Path) -> None:
     found = organisation_problems(
         empty,
         a=BASE.replace("Spetsialist", "Talituse juhataja"),
-        b=BASE + "vahetu_juht: talituse juhataja\n",
+        b=BASE + "vahetu_juht: Talituse juhataja\n",
     )
     assert found == [
-        "positions/b.yaml:8:1: vahetu_juht: hoiatus: „talituse juhataja“ on ametikoha nimetus; "
-        "kui mõtled seda ametikohta, kirjuta {ametikoht: a}"
+        "positions/b.yaml:8:1: vahetu_juht: hoiatus: „Talituse juhataja“ on ametikoha nimetus; "
+        "kui mõtled seda ametikohta, kirjuta {ametikoht: a} (hoiatuse lülitab välja ametigen.yaml "
+        "„kontrollid: {nimetus_tekstina: ei}“)"
     ]
 
 

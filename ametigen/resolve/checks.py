@@ -2,8 +2,11 @@
 
 References between positions (``{ametikoht: id}``) must agree: whoever names a manager is among
 that manager's subordinates, substitutes are named on both sides, no one substitutes or manages
-themselves, and the chain of command has no cycles. A plain text that is exactly another
-position's title is only a warning: it may be that post, or a post of the same name elsewhere.
+themselves, and the chain of command has no cycles. A plain text that is exactly (capitals
+included) the title of a position nearby — the same unit, a unit above or below it, or the chain
+of managers — is only a warning: it may be that post. Titles of other units
+("Talituse juhataja" exists in every department) are not suggested; ametigen.yaml
+``kontrollid: {nimetus_tekstina: ei}`` turns the warning off.
 """
 
 from __future__ import annotations
@@ -39,9 +42,11 @@ class Mention:
 def check_organisation(resolved: Resolved) -> list[Problem]:
     """Errors and warnings about how the positions refer to each other."""
     mentions = {ident: list(_mentions(resolved, ident)) for ident in resolved.positions}
+    managers = _managers(mentions)
     by_title: dict[str, list[str]] = {}
-    for other, model in resolved.positions.items():
-        by_title.setdefault(model.title.casefold(), []).append(other)
+    if resolved.checks.title_as_text:
+        for other, model in resolved.positions.items():
+            by_title.setdefault(model.title, []).append(other)
     problems = []
     for ident, found in mentions.items():
         for mention in found:
@@ -49,10 +54,55 @@ def check_organisation(resolved: Resolved) -> list[Problem]:
                 problems.append(mention.where.problem("ametikoht ei saa viidata iseendale"))
             elif mention.target is not None and mention.target in mentions:
                 problems += _mirror(ident, mention, mentions[mention.target])
-            elif mention.text is not None:
-                problems += _looks_like_reference(ident, mention, by_title)
-    problems += _cycles(resolved, mentions)
+            elif mention.text is not None and mention.text in by_title:
+                near = [
+                    other
+                    for other in by_title[mention.text]
+                    if _near(resolved, managers, ident, other)
+                ]
+                problems += _looks_like_reference(ident, mention, near)
+    problems += _cycles(resolved, managers)
     return problems
+
+
+def _managers(mentions: dict[str, list[Mention]]) -> dict[str, str]:
+    """Position → its manager, where the manager is a reference to another known position."""
+    return {
+        ident: m.target
+        for ident, found in mentions.items()
+        for m in found
+        if m.field == "vahetu_juht" and m.target in mentions and m.target != ident
+    }
+
+
+def _chain(managers: dict[str, str], ident: str) -> list[str]:
+    """The managers above ``ident``, nearest first (a cycle is cut where it closes)."""
+    chain: list[str] = []
+    while (nxt := managers.get(chain[-1] if chain else ident)) is not None and nxt not in chain:
+        chain.append(nxt)
+    return chain
+
+
+def _near(resolved: Resolved, managers: dict[str, str], ident: str, other: str) -> bool:
+    """Whether ``other`` works close to ``ident``, so that its title written as text may mean it:
+    the same unit, a unit above or below (by ``struktuuriüksus``), or the chain of managers."""
+    unit, other_unit = (_unit(resolved.positions[i].unit) for i in (ident, other))
+    return (
+        _within(unit, other_unit)
+        or _within(other_unit, unit)
+        or other in _chain(managers, ident)
+        or ident in _chain(managers, other)
+    )
+
+
+def _unit(text: str) -> str:
+    """A unit's parts ("Osakond, talitus"), spaces and line breaks evened out."""
+    return ", ".join(" ".join(part.split()) for part in text.split(",") if part.strip())
+
+
+def _within(inner: str, outer: str) -> bool:
+    """``inner`` is ``outer`` or a part of it: "Osakond, talitus" within "Osakond"."""
+    return inner == outer or inner.startswith(outer + ",")
 
 
 def _mentions(resolved: Resolved, ident: str) -> Iterator[Mention]:
@@ -105,30 +155,23 @@ def _mirror(ident: str, mention: Mention, other: list[Mention]) -> list[Problem]
     ]
 
 
-def _looks_like_reference(
-    ident: str, mention: Mention, by_title: dict[str, list[str]]
-) -> list[Problem]:
-    assert mention.text is not None
-    same = by_title.get(mention.text.casefold(), [])
-    if not same or ident in same:
+def _looks_like_reference(ident: str, mention: Mention, near: list[str]) -> list[Problem]:
+    """A warning if the text is the title of positions ``near`` (and not of ``ident`` itself)."""
+    if not near or ident in near:
         return []
-    options = " või ".join(f"{{ametikoht: {other}}}" for other in same)
+    options = " või ".join(f"{{ametikoht: {other}}}" for other in near)
     return [
         mention.where.problem(
-            f"„{mention.text}“ on ametikoha nimetus; kui mõtled seda ametikohta, kirjuta {options}",
+            f"„{mention.text}“ on ametikoha nimetus; kui mõtled seda ametikohta, "
+            f"kirjuta {options} (hoiatuse lülitab välja ametigen.yaml "
+            "„kontrollid: {nimetus_tekstina: ei}“)",
             warning=True,
         )
     ]
 
 
-def _cycles(resolved: Resolved, mentions: dict[str, list[Mention]]) -> list[Problem]:
+def _cycles(resolved: Resolved, manager: dict[str, str]) -> list[Problem]:
     """Each cycle in the chain of managers, reported once, at its first position."""
-    manager = {
-        ident: m.target
-        for ident, found in mentions.items()
-        for m in found
-        if m.field == "vahetu_juht" and m.target in mentions and m.target != ident
-    }
     problems = []
     reported: set[str] = set()
     for start in sorted(manager):

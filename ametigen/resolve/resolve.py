@@ -16,6 +16,7 @@ from ametigen.resolve.where import Where
 from ametigen.schema import (
     POSITION_KEYS,
     BlockRef,
+    Checks,
     Competence,
     Competences,
     Position,
@@ -23,6 +24,7 @@ from ametigen.schema import (
     Result,
     Task,
     TaskFromBlock,
+    lowercase_initial,
 )
 from ametigen.validate import closest, validate
 
@@ -36,6 +38,8 @@ class Resolved:
     origins: dict[str, Origins] = field(default_factory=dict)
     layouts: dict[str, LayoutSource] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    checks: Checks = field(default_factory=Checks)
+    """The organisation's settings of the checks between positions."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,9 @@ def resolve_project(sources: Sources, known: Mapping[str, str] | None = None) ->
 
     ``known`` gives the titles of positions not in ``sources`` (an incremental build).
     """
-    out = Resolved(layouts=sources.layouts, problems=list(sources.problems))
+    out = Resolved(
+        layouts=sources.layouts, problems=list(sources.problems), checks=sources.org.checks
+    )
     defaults = checked_defaults(sources, out.problems)
     for ident, loaded in sources.positions.items():
         assert isinstance(loaded.data, dict)
@@ -248,7 +254,7 @@ class PositionResolver:
                         at.problem(f"ametikohta „{entry.position}“ ei ole kaustas positions/{hint}")
                     )
                     continue
-                names.append(entry.text or title)
+                names.append(entry.text or (lowercase_initial(title) if entry.lowercase else title))
             else:
                 names.append(entry)
         return ", ".join(names) or d.EMPTY

@@ -40,6 +40,7 @@ MODELS = {
     "Competence": "Kompetents: nimetus ja kirjeldus (tekst või loetelu).",
     "Position": "Ametijuhend: üks fail kaustas positions/.",
     "Organisation": "Asutuse fail ametigen.yaml: kõigi ametikohtade ühised andmed.",
+    "Checks": "Ametikohtade vaheliste kontrollide sisse- ja väljalülitamine.",
 }
 """Estonian descriptions of the models (their docstrings are English, for developers)."""
 
@@ -57,7 +58,7 @@ def schemas() -> dict[str, dict[str, Any]]:
         "properties": dict(position["properties"]),
         "additionalProperties": False,
     }
-    organisation["$defs"] = {**position["$defs"], **organisation.get("$defs", {})}
+    organisation["$defs"] = {**position["$defs"], **organisation.pop("$defs", {})}
     return {
         "position.schema.json": position,
         "ametigen.schema.json": organisation,
