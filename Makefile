@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 BASE   ?= HEAD
 
 .DEFAULT_GOAL := build
-.PHONY: help build test check golden clean diff bench
+.PHONY: help build test check golden clean diff order bench
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ check: $(STAMP) ## Validate the sources, then lint (ruff) and type-check (mypy) 
 
 diff: $(STAMP) ## Show the effective text changes against BASE (default HEAD)
 	$(BIN)/ametigen diff $(BASE)
+
+order: $(STAMP) ## Draft the approval order and its signing package for what changed since BASE
+	$(BIN)/ametigen order $(BASE)
 
 golden: $(STAMP) ## Regenerate tests/golden/ (expected Markdown of the positions); review the diff
 	rm -rf build/golden tests/golden

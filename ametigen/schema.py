@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from ametigen.dates import parse_date
+
 ITEM_ID = re.compile(r"^[a-z0-9_-]+$")
 BLOCK_REF = re.compile(r"^[a-z0-9_/-]+(\.[a-z0-9_-]+)?$")
 
@@ -304,28 +306,37 @@ class ExtraSection(Source):
     items: list[Text] = Field(default_factory=list, alias="punktid", description="Punktid.")
 
 
+DATE_HINT = "kirjuta kujul pp.kk.aaaa, nt 13.12.2024"
+
+
 def _parse_date(value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    text = value.strip()
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            date = dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        if date.year >= 1900:
-            return date
-    raise ValueError(f"„{text}“ ei ole kuupäev; kirjuta kujul pp.kk.aaaa, nt 13.12.2024")
+    date = parse_date(value)
+    if date is None:
+        raise ValueError(f"„{value.strip()}“ ei ole kuupäev; {DATE_HINT}")
+    return date
+
+
+Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+"""A date typed as dd.mm.yyyy or yyyy-mm-dd."""
+
 
 
 class Approval(Source):
     """The KINNITATUD header: the approving order's date, number and annex number."""
 
-    date: Annotated[dt.date | None, BeforeValidator(_parse_date)] = Field(
+    date: Date | None = Field(
         default=None, alias="kuupäev", description="Käskkirja kuupäev (pp.kk.aaaa)."
     )
     order: Text | None = Field(default=None, alias="käskkiri", description="Käskkirja number.")
     annex: Text | None = Field(default=None, alias="lisa", description="Lisa number.")
+    approver: Text | None = Field(
+        default=None,
+        alias="kinnitaja",
+        description="Kinnitaja sõnad, kui need erinevad ametigen.yaml-i omadest "
+        "(nt „Sotsiaalkindlustusameti peadirektori asetäitja“).",
+    )
 
 
 class Signer(Source):
@@ -420,6 +431,77 @@ class Checks(Source):
     )
 
 
+class OrderSigner(Source):
+    """Who signs an order; a deputy may sign in the head's stead."""
+
+    name: Text = Field(alias="nimi", description="Allkirjastaja nimi.")
+    title: Text = Field(alias="ametikoht", description="Allkirjastaja ametikoht.")
+    acting: Text | None = Field(
+        default=None,
+        alias="ülesannetes",
+        description="Kelle ülesannetes allkirjastaja käskkirja annab, nt „peadirektori“ "
+        "(trükitakse „peadirektori ülesannetes“).",
+    )
+    mandate: Text | None = Field(
+        default=None,
+        alias="volitus",
+        description="Allkirjastamise alus, mis lisatakse õiguslikule alusele, nt "
+        "„peadirektori 01.02.2024 käskkirja nr 1-2/45 „Asendamine““.",
+    )
+
+
+class OrderDefaults(Source):
+    """The approval order (käskkiri): what every order of the agency shares."""
+
+    title: Text = Field(
+        default="Ametijuhendite kinnitamine",
+        alias="pealkiri",
+        description="Kinnitamise käskkirja pealkiri.",
+    )
+    amendment_title: Text = Field(
+        default="Ametijuhendi muutmine",
+        alias="muutmise_pealkiri",
+        description="Muutmise käskkirja pealkiri (üks muudetud ametijuhend, üks lisa).",
+    )
+    legal_basis: Text | None = Field(
+        default=None,
+        alias="alus",
+        description="Õiguslik alus, nt „Avaliku teenistuse seaduse § 8 lõike 3 alusel“.",
+    )
+    place: Text | None = Field(default=None, alias="koht", description="Koht, nt „Tallinn“.")
+    approver: Text | None = Field(
+        default=None,
+        alias="kinnitaja",
+        description="Kinnitaja sõnad lisade päises; vaikimisi ametigen.yaml-i „kinnitaja“.",
+    )
+    signer: OrderSigner | None = Field(
+        default=None, alias="allkirjastaja", description="Käskkirja allkirjastaja."
+    )
+    entry_into_force: Text | None = Field(
+        default=None,
+        alias="jõustumine",
+        description="Jõustumise säte, nt „Käskkiri jõustub allkirjastamisel.“",
+    )
+    appeal: Text | None = Field(
+        default=None,
+        alias="vaidlustamine",
+        description="Vaidlustamise säte (30 päeva).",
+    )
+    lower_case_titles: YesNo = Field(
+        default=True,
+        json_schema_extra={"default": "jah"},
+        alias="nimetused_väiketähega",
+        description="Kas lisade loetelu kirjutab ametinimetuse väikese algustähega "
+        "(„ekspert“); jah või ei.",
+    )
+    unit_genitive: dict[str, Text] = Field(
+        default_factory=dict,
+        alias="üksuse_omastav",
+        description="Struktuuriüksuse nimi omastavas käändes, üksuse nime järgi: "
+        "„Õiguse ja järelevalve osakond“: „õiguse ja järelevalve osakonna“.",
+    )
+
+
 class Organisation(Source):
     """The organisation file ametigen.yaml: what all positions share."""
 
@@ -438,6 +520,11 @@ class Organisation(Source):
         default_factory=Checks,
         alias="kontrollid",
         description="Ametikohtade vaheliste kontrollide sisse- ja väljalülitamine.",
+    )
+    order: OrderDefaults = Field(
+        default_factory=OrderDefaults,
+        alias="käskkiri",
+        description="Kinnitamise käskkirja vaikeväärtused (ametigen order).",
     )
 
 
@@ -507,6 +594,8 @@ SOURCE_MODELS: tuple[type[Source], ...] = (
     Signer,
     Position,
     Checks,
+    OrderSigner,
+    OrderDefaults,
     Organisation,
     Competence,
 )

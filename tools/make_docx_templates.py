@@ -6,6 +6,7 @@ Writes
 
     templates/layouts/teenistuskoht/ametijuhend.docx   "Teenistuskoht" table layout
     templates/layouts/nummerdatud/ametijuhend.docx     numbered "1.1. Ametinimetus" layout
+    templates/order/kaskkiri.docx                      the approval order (ametigen order)
 
 THE .docx FILES ARE THE SOURCE OF TRUTH AFTERWARDS. HR people open them in Word or
 LibreOffice and restyle them (fonts, spacing, margins, logo, footer...).  This script
@@ -828,7 +829,115 @@ def save(doc: DocumentObject, target: Path) -> None:
             out.writestr(fixed, source.read(info))
 
 
+# --------------------------------------------------------------------------------------
+# the approval order (käskkiri), templates/order/kaskkiri.docx; it sees ``order``
+# --------------------------------------------------------------------------------------
+
+
+def point(w: Writer, text: str) -> None:
+    """A numbered point of the order: the number counts the points that are printed."""
+    w.tag("set nr.point = nr.point + 1")
+    w.body("{{ nr.point }}. " + text)
+
+
+def repeal_of(r: str) -> str:
+    """ "<approver> <date> käskkirjaga nr <n>" of an earlier order ``r``."""
+    return (
+        f"{{% if {r}.approver %}}{{{{ {r}.approver }}}} {{% endif %}}"
+        f"{{% if {r}.date %}}{{{{ {r}.date_text }}}} {{% endif %}}käskkirjaga"
+        f"{{% if {r}.number %}} nr {{{{ {r}.number }}}}{{% endif %}}"
+    )
+
+
+def build_order() -> DocumentObject:
+    doc = new_document()
+    w = Writer(doc)
+    w.tag("set nr = namespace(point=0)")
+    w.p("{{ order.agency }}", bold=True)
+    w.p("KÄSKKIRI", "Title")
+    w.body(
+        "{% if order.place %}{{ order.place }}, {% endif %}"
+        '{{ order.date_text or "kuupäev digiallkirjas" }} nr {{ order.number or "…" }}'
+    )
+    w.h1("{{ order.title }}")
+    w.tag("if order.legal_basis")
+    w.body(
+        "{{ order.legal_basis }}{% if order.signer and order.signer.mandate %} ning "
+        "{{ order.signer.mandate }}{% endif %}:"
+    )
+    w.tag("endif")
+
+    w.tag('if order.kind == "amendment"')
+    w.tag("set annex = order.annexes[0]")
+    w.tag("if order.repeals")
+    w.tag("set r = order.repeals[0]")
+    point(
+        w,
+        "Muudan "
+        + repeal_of("r")
+        + " kinnitatud {% if annex.unit_genitive %}{{ annex.unit_genitive }} {% endif %}"
+        "ametijuhendit ({% if r.annex_numbers %}lisa {{ r.annex_numbers | join_and }}, "
+        "{% endif %}{{ annex.name }}) ja kehtestan selle uues sõnastuses vastavalt lisale.",
+    )
+    w.tag("else")
+    point(
+        w,
+        "Kinnitan {% if annex.unit_genitive %}{{ annex.unit_genitive }} {% endif %}"
+        "ametijuhendi ({{ annex.name }}) uues sõnastuses vastavalt lisale.",
+    )
+    w.tag("endif")
+    w.tag("else")
+    w.tag("set main = nr.point + 1")
+    point(
+        w,
+        "Kinnitan {% if order.unit_genitive %}{{ order.unit_genitive }} {% endif %}"
+        "{% if order.annexes | length == 1 %}ametijuhendi (lisa 1){% else %}ametijuhendid "
+        "(lisad {{ order.annex_range }}){% endif %}:",
+    )
+    w.tag("for annex in order.annexes")
+    w.body(
+        "{{ main }}.{{ loop.index }}. {% if annex.unit_genitive and not order.unit_genitive %}"
+        "{{ annex.unit_genitive }} {% endif %}{{ annex.name }} (lisa {{ annex.number }})"
+        '{{ "." if loop.last else ";" }}'
+    )
+    w.tag("endfor")
+    w.tag("for r in order.repeals")
+    point(
+        w,
+        "Tunnistan kehtetuks "
+        + repeal_of("r")
+        + " kinnitatud {% if r.annex_numbers | length == r.annexes | length %}"
+        '{{ "lisad" if r.annexes | length > 1 else "lisa" }} {{ r.annex_numbers | join_and }}'
+        '{% else %}ametijuhendid ({{ r.annexes | map(attribute="title") | join_and }})'
+        "{% endif %}.",
+    )
+    w.tag("endfor")
+    w.tag("endif")
+
+    w.tag("if order.entry_into_force")
+    point(w, "{{ order.entry_into_force }}")
+    w.tag("endif")
+    w.tag("if order.appeal")
+    point(w, "{{ order.appeal }}")
+    w.tag("endif")
+
+    p = w.p("(allkirjastatud digitaalselt)", "Signature")
+    p.paragraph_format.space_before = Pt(36)
+    w.tag("if order.signer")
+    w.p("{{ order.signer.name }}", "Signature")
+    w.p("{{ order.signer.title }}", "Signature")
+    w.tag("if order.signer.acting")
+    w.p("{{ order.signer.acting }} ülesannetes", "Signature")
+    w.tag("endif")
+    w.tag("endif")
+    return doc
+
+
 BUILDERS = {"teenistuskoht": build_teenistuskoht, "nummerdatud": build_nummerdatud}
+TARGETS = {name: Path(name) / "ametijuhend.docx" for name in BUILDERS}
+BUILDERS["order"] = build_order
+TARGETS["order"] = Path("..", "order", "kaskkiri.docx")
+"""Where each template goes, relative to the layouts folder."""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -843,14 +952,14 @@ def main(argv: list[str] | None = None) -> None:
         "layouts",
         nargs="*",
         default=list(BUILDERS),
-        help="layouts to write (default: both)",
+        help="templates to write: the layouts, and 'order' (default: all)",
     )
     args = parser.parse_args(argv)
     for name in args.layouts:
-        target = args.out / name / "ametijuhend.docx"
+        target = args.out / TARGETS[name]
         target.parent.mkdir(parents=True, exist_ok=True)
         save(BUILDERS[name](), target)
-        print(f"wrote {target}")
+        print(f"wrote {target.resolve()}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ COMMANDS = {
     "import": "ametigen.cli.import_",
     "list": "ametigen.cli.list",
     "new": "ametigen.cli.new",
+    "order": "ametigen.cli.order",
     "redline": "ametigen.cli.redline",
     "schema": "ametigen.cli.schema",
     "textconv": "ametigen.cli.textconv",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Mapping
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -87,15 +88,18 @@ class DocxTemplate:
 
     def render(self, doc: Document, *, epoch: int | None) -> bytes:
         """The document's .docx bytes: equal for equal input."""
+        return self.render_context({"doc": doc}, core_xml(doc, epoch), app_xml(doc.agency))
+
+    def render_context(self, context: Mapping[str, Any], core: bytes, app: bytes) -> bytes:
+        """The .docx bytes for any template ``context``, with the given document properties."""
         entries = []
         for name, part in self.parts:
             if isinstance(part, Entry):
                 entries.append(part)
             elif part is None:
-                made = core_xml(doc, epoch) if name == _CORE else app_xml(doc.agency)
-                entries.append(Entry.of(name, made))
+                entries.append(Entry.of(name, core if name == _CORE else app))
             else:
-                xml = render(part, self.path, partial(self.describe, name), doc=doc)
+                xml = render(part, self.path, partial(self.describe, name), **context)
                 entries.append(Entry.of(name, xml.replace("\n<w:p", "<w:p").encode("utf-8")))
         return build_zip(entries)
 

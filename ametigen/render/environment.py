@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from ametigen.errors import TemplateProblem
+from ametigen.render.filters import FILTERS
 from ametigen.render.mdescape import escape as md_escape
 from ametigen.render.package import xml_text
 
@@ -53,6 +54,7 @@ def markdown_environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["cell"] = lambda value: Markup(md_escape(str(value), "<br>"))
+    env.filters.update(FILTERS)
     return env
 
 
@@ -63,6 +65,7 @@ def docx_environment() -> jinja2.Environment:
         finalize=_finalize(docx_text),
     )
     env.filters["cell"] = lambda value: value
+    env.filters.update(FILTERS)
     return env
 
 

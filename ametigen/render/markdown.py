@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -38,7 +40,11 @@ class MarkdownTemplate:
         self.template = compile_template(env, source, path)
 
     def render(self, doc: Document) -> bytes:
-        text = finish(render(self.template, self.path, str, doc=doc))
+        return self.render_context({"doc": doc})
+
+    def render_context(self, context: Mapping[str, Any]) -> bytes:
+        """The Markdown for any template ``context``: escaped, blank runs closed up."""
+        text = finish(render(self.template, self.path, str, **context))
         lines = [line.rstrip() for line in text.split("\n")]
         text = _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
         return text.encode("utf-8")

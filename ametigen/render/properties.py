@@ -28,22 +28,34 @@ _APP = (
 
 def document_date(doc: Document, epoch: int | None) -> dt.datetime | None:
     """The approval date if the document has one, else SOURCE_DATE_EPOCH, else none at all."""
-    if doc.approval is not None and doc.approval.date is not None:
-        return dt.datetime.combine(doc.approval.date, dt.time(), dt.UTC)
+    return dated(doc.approval.date if doc.approval else None, epoch)
+
+
+def dated(date: dt.date | None, epoch: int | None) -> dt.datetime | None:
+    """``date`` (at midnight UTC) if there is one, else SOURCE_DATE_EPOCH, else none at all."""
+    if date is not None:
+        return dt.datetime.combine(date, dt.time(), dt.UTC)
     if epoch is not None:
         return dt.datetime.fromtimestamp(epoch, dt.UTC)
     return None
 
 
 def core_xml(doc: Document, epoch: int | None) -> bytes:
-    fields = [
-        f"<dc:title>{xml_text(doc.title)}</dc:title>",
-        f"<dc:subject>{xml_text(doc.unit)}</dc:subject>",
-        f"<dc:creator>{xml_text(doc.agency)}</dc:creator>",
-        f"<cp:lastModifiedBy>{xml_text(doc.agency)}</cp:lastModifiedBy>",
-        f"<dc:identifier>{xml_text(doc.id)}</dc:identifier>",
-    ]
     when = document_date(doc, epoch)
+    return core_properties(doc.title, doc.unit, doc.agency, doc.id, when)
+
+
+def core_properties(
+    title: str, subject: str, agency: str, identifier: str, when: dt.datetime | None
+) -> bytes:
+    """docProps/core.xml of a document; ``when`` is its created and modified date."""
+    fields = [
+        f"<dc:title>{xml_text(title)}</dc:title>",
+        f"<dc:subject>{xml_text(subject)}</dc:subject>",
+        f"<dc:creator>{xml_text(agency)}</dc:creator>",
+        f"<cp:lastModifiedBy>{xml_text(agency)}</cp:lastModifiedBy>",
+        f"<dc:identifier>{xml_text(identifier)}</dc:identifier>",
+    ]
     if when is not None:
         stamp = when.isoformat(timespec="seconds").replace("+00:00", "Z")
         fields += [

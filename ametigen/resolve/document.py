@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ametigen.dates import numeric
+
 EMPTY = "-"
 """What the documents print for an empty value."""
 
@@ -96,8 +98,7 @@ class Approval:
     @property
     def date_text(self) -> str | None:
         """The date as the documents write it: 13.12.2024."""
-        date = self.date
-        return f"{date.day:02d}.{date.month:02d}.{date.year:04d}" if date else None
+        return numeric(self.date) if self.date else None
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,7 @@ class PositionResolver:
             id=self.ident,
             layout=layout.name,
             agency=self.sources.org.agency,
-            approver=self.sources.org.approver,
+            approver=(m.approval and m.approval.approver) or self.sources.org.approver,
             title=m.title,
             unit=m.unit,
             manager=self.people([m.manager] if m.manager else [], "vahetu_juht"),
