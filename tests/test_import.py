@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ametigen.cli import main
 from ametigen.docxtext import docx_text
@@ -14,8 +16,10 @@ from ametigen.errors import AmetigenError
 from ametigen.importer.blockmatch import vary
 from ametigen.importer.readers import read_text
 from ametigen.importer.run import import_files, rebuild
+from ametigen.importer.yamlwrite import dump
 from ametigen.load.yamlfile import load_yaml_text
-from tests.support import REPO, SEEDS, write_tree
+from ametigen.verify.libreoffice import convert_to_pdf
+from tests.support import REPO, SEEDS, needs_soffice, write_tree
 
 RECALL = 0.98
 PRECISION = 0.97
@@ -173,3 +177,90 @@ def test_cli_reports_each_file(empty: Path) -> None:
     assert "allika sõnadest dokumendis: 1.000" in result.output
     again = CliRunner().invoke(main, ["-C", str(empty), "import", str(reference), "--id", "x/y"])
     assert again.exit_code == 1 and "on juba olemas" in again.output
+
+
+def test_a_test_layout_round_trips_too(tmp_path: Path) -> None:
+    """The third layout (paragraphs, inline labels "Üksus: …", agency rows and sections)."""
+    from ametigen.build import build
+    from tests.test_layouts import FIXTURE, POSITION, word_template
+
+    project = tmp_path / "kolmas"
+    project.mkdir()
+    shutil.copy(REPO / "ametigen.yaml", project / "ametigen.yaml")
+    shutil.copytree(REPO / "templates", project / "templates")
+    layout = project / "templates" / "layouts" / "kolmas"
+    shutil.copytree(FIXTURE, layout)
+    word_template(layout / "ametijuhend.docx")
+    write_tree(project, {"positions/ministeerium/nounik.yaml": POSITION})
+    build(project, out=tmp_path / "out")
+    original = tmp_path / "out" / "docx" / "ministeerium" / "nounik.docx"
+    shutil.rmtree(project / "positions")
+    (project / "positions").mkdir()
+    [report] = import_files(project, [original], ident="nounik")
+    assert report.layout == "kolmas" and report.unplaced == []
+    text, problems = rebuild(project, "nounik")
+    assert problems == []
+    assert text == docx_text(original)
+
+
+@given(
+    st.text(
+        st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff")
+        | st.sampled_from("\n\t "),
+        min_size=1,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_written_values_read_back_as_the_same_text(text: str) -> None:
+    written = dump({"ametinimetus": text, "nõuded": {"haridus": [text]}}, [text], "x.txt")
+    data = load_yaml_text(written, Path("x.yaml")).data
+    assert data == {"ametinimetus": text, "nõuded": {"haridus": [text]}}
+    # the unplaced text is all comment: nothing else was added
+    assert written.count("PAIGUTAMATA") == 1
+
+
+def blank_pdf() -> bytes:
+    """A valid one-page PDF with no text on it: what a scan without OCR gives to pdftotext."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def test_pdf_without_text_layer_is_refused_plainly(empty: Path, tmp_path: Path) -> None:
+    (tmp_path / "skann.pdf").write_bytes(blank_pdf())
+    result = CliRunner().invoke(main, ["-C", str(empty), "import", str(tmp_path / "skann.pdf")])
+    assert result.exit_code == 1, result.output
+    assert "tekstikihti" in result.output
+    assert not (empty / "positions" / "skann.yaml").exists()
+
+
+@needs_soffice
+@pytest.mark.parametrize("ident", ["teenuste/osakonnajuhataja", "oiguse-ja-jarelevalve/ekspert"])
+def test_signed_pdf_imports_with_its_words(
+    built: Path, empty: Path, tmp_path: Path, ident: str
+) -> None:
+    pdf = convert_to_pdf(built / "docx" / f"{ident}.docx", tmp_path)
+    [report] = import_files(empty, [pdf], ident="from-pdf")
+    assert report.layout == ident_layout(ident)
+    assert report.fidelity is not None, report.problems
+    assert report.fidelity.recall >= RECALL, report.fidelity.missing.most_common(20)
+    assert report.fidelity.precision >= PRECISION, report.fidelity.extra.most_common(20)
+
+
+def ident_layout(ident: str) -> str:
+    return "nummerdatud" if ident.startswith("teenuste/") else "teenistuskoht"

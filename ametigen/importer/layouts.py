@@ -9,16 +9,15 @@ So a new layout teaches import its labels without code.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from ametigen.importer.model import Unit
 from ametigen.load.project import LayoutSource
 from ametigen.resolve import document as d
 from ametigen.resolve.numbering import number_sections
-from ametigen.schema import SECTIONS, Layout
+from ametigen.schema import SECTIONS
 
 _MARKER = re.compile(r"⟦([a-z_]+)⟧")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
@@ -67,6 +66,11 @@ class LayoutKnowledge:
     extra_rows: set[str] = field(default_factory=set)
     """Parts that print agency rows: "general", "requirements"."""
     amendment_labelled: bool = False
+    placeholder: tuple[str, str] | None = None
+    """What the layout prints for a signer not named ("{Allkirjastaja}", "{Ametikoht}")."""
+    signature: str | None = None
+    """The line above the signer's name ("(allkirjastatud digitaalselt)")."""
+    """What the layout prints for a signer not named ("{Allkirjastaja}", "{Ametikoht}")."""
 
 
 def marker(key: str) -> str:
@@ -131,26 +135,31 @@ def probe_document(layout: LayoutSource, agency: str, approver: str | None) -> d
     )
 
 
+_LEARNT: dict[tuple[str, ...], LayoutKnowledge] = {}
+
+
 def learn(layout: LayoutSource, agency: str, approver: str | None) -> LayoutKnowledge:
     """Render the probe through the layout's Word template and read its labels back."""
-    return _learn(layout.name, layout.docx, tuple(layout.spec.sections), agency, approver)
-
-
-@cache
-def _learn(
-    name: str, template: Path, sections: tuple[str, ...], agency: str, approver: str | None
-) -> LayoutKnowledge:
     from ametigen.importer.readers import docx_units
     from ametigen.render.docx import DocxTemplate
 
-    spec = LayoutSource(name, template.parent, _spec(sections))
-    doc = probe_document(spec, agency, approver)
-    units = docx_units(DocxTemplate(template).render(doc, epoch=None))
-    return from_units(name, units, doc.nr.by_key)
-
-
-def _spec(sections: tuple[str, ...]) -> Layout:
-    return Layout.model_construct(description="", sections=list(sections))
+    template = layout.docx.read_bytes()
+    key = (
+        layout.name,
+        hashlib.sha256(template).hexdigest(),
+        layout.spec.model_dump_json(),
+        agency,
+        approver or "",
+    )
+    if key not in _LEARNT:
+        doc = probe_document(layout, agency, approver)
+        units = docx_units(DocxTemplate(layout.docx).render(doc, epoch=None))
+        known = from_units(layout.name, units, doc.nr.by_key)
+        placeholder = layout.spec.signer_placeholder
+        if placeholder is not None:
+            known.placeholder = (placeholder.name, placeholder.title)
+        _LEARNT[key] = known
+    return _LEARNT[key]
 
 
 def from_units(name: str, units: list[Unit], numbers: dict[str, int]) -> LayoutKnowledge:
@@ -169,6 +178,8 @@ def from_units(name: str, units: list[Unit], numbers: dict[str, int]) -> LayoutK
             if slot != "extra_title":
                 known.extra_rows.add(slot.removesuffix("_label"))
             continue
+        if slot == "signer_name":
+            known.signature = _label_of(units, index)
         if slot not in SCALARS and slot not in LISTS:
             continue
         before = unit.text.split(marker(slot))[0]
@@ -181,7 +192,7 @@ def from_units(name: str, units: list[Unit], numbers: dict[str, int]) -> LayoutK
             known.labels[norm(label)] = slot
             if slot == "amendment":
                 known.amendment_labelled = True
-    for text in known.labels:
+    for text in [*known.labels, norm(known.signature or "")]:
         known.fixed.discard(text)
     return known
 

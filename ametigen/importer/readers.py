@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import zipfile
 import zlib
@@ -13,6 +12,7 @@ from xml.etree import ElementTree
 
 from ametigen.docxtext import W, paragraph_text
 from ametigen.importer.model import ImportProblem, Source, Unit
+from ametigen.pdftext import extract, pdftotext
 
 BULLETS = "\uf0a7\uf0b7\uf0d8▪•●◦○■□➢►–"
 """Bullet glyphs as PDF text extraction gives them (Symbol and Wingdings private-use glyphs)."""
@@ -208,20 +208,20 @@ def _docx_units_salvaged(xml: str) -> list[Unit]:
 
 def read_pdf(path: Path) -> Source:
     """The PDF's text layer through poppler's pdftotext, then read as text."""
-    program = shutil.which("pdftotext")
+    program = pdftotext()
     if program is None:
         raise ImportProblem(
             "PDF-i lugemiseks on vaja programmi pdftotext (Debiani pakett poppler-utils)"
         )
-    done = subprocess.run(
-        [program, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=False
-    )
-    text = done.stdout.decode("utf-8", "replace")
-    damage = None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    try:
+        extracted = extract(path, program)
+    except subprocess.TimeoutExpired:
+        raise ImportProblem(f"{path}: PDF-i lugemine ei lõppenud minutiga") from None
+    text, damage = extracted.text, None
+    if extracted.returncode != 0:
+        lines = extracted.message.splitlines()
         if not text.strip():
-            detail = message[-1] if message else f"pdftotext lõpetas koodiga {done.returncode}"
+            detail = lines[-1] if lines else f"pdftotext lõpetas koodiga {extracted.returncode}"
             raise ImportProblem(f"{path}: ei ole loetav PDF-fail ({detail})")
         damage = "PDF on osaliselt katki; loetud on see osa, mis oli loetav"
     if not text.strip():

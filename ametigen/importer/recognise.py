@@ -25,10 +25,9 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
 _APPROVAL = re.compile(r"^(?:(\d{1,2}\.\d{1,2}\.\d{4})\s+)?käskkirjaga(?:\s+nr\s+(\S+))?$")
 _ANNEX = re.compile(r"^Lisa\s+(\S+)$")
 _COLUMNS = re.compile(r"\s{2,}")
+_PAGE_NUMBER = re.compile(r"^(?:lk|lehekülg|page)?\.?\s*\d+\s*(?:/|-|of|\()\s*\d+\)?$", re.I)
 _SUBNUMBER = re.compile(r"^\d+\.\d+\.?\s+")
 _INLINE_ROW = re.compile(r"^([^:]{1,60}):\s+(\S.*)$", re.S)
-SIGNATURE = "(allkirjastatud digitaalselt)"
-PLACEHOLDERS = ("{Allkirjastaja}", "{Ametikoht}")
 
 
 @dataclass
@@ -116,6 +115,9 @@ class Recogniser:
             self.labels.update(other.labels)
             self.headings.update(other.headings)
             self.fixed |= other.fixed
+        self.placeholders = {other.placeholder for other in everything if other.placeholder}
+        self.signatures = {other.signature for other in everything if other.signature}
+        self.signature_line = ""
         self.label_order = sorted(self.labels, key=len, reverse=True)
         self.fixed_order = sorted(self.fixed, key=len, reverse=True)
         self.approver = approver
@@ -149,8 +151,12 @@ class Recogniser:
             self.finish_signature()
         if self.approval(text):
             return
-        if text == SIGNATURE:
+        if _PAGE_NUMBER.match(text):
+            self.draft.unplaced.append(text)  # page furniture: kept, out of the way
+            return
+        if text in self.signatures:
             self.sink = "signature"
+            self.signature_line = text
             return
         section = self.heading(text) if unit.level == 0 else None
         if section is not None:
@@ -211,12 +217,12 @@ class Recogniser:
         self.sink = ""
         lines = self.signature
         self.signature = []
-        if tuple(lines) == PLACEHOLDERS:
+        if tuple(lines) in self.placeholders:
             return
         if len(lines) == 2:
             self.draft.signer = (lines[0], lines[1])
         else:
-            self.draft.unplaced += [SIGNATURE, *lines]
+            self.draft.unplaced += [self.signature_line, *lines]
 
     # --- sections and labels ----------------------------------------------------------------
 
@@ -285,8 +291,9 @@ class Recogniser:
         if not found:
             return self.row(unit, text)
         slot = found[0]
-        if slot == self.sink and not self.filled(slot) and rest:
-            return False  # "Ametikoha eesmärk on …" right under the heading of that name
+        awaited = self.sink == "labels" and slot in self.pending
+        if rest and (awaited or (slot == self.sink and not self.filled(slot))):
+            return False  # "Eritingimused määratakse …" right under the label of that name
         if len(found) > 1 and not folded:
             self.pending = found
             self.sink = "labels"
@@ -351,7 +358,7 @@ class Recogniser:
         """Values for the labels seen: one each, in order; columns of a line split at wide
         gaps; a wrapped line that continues the value before it stays with it."""
         last = self.draft.scalars.get(self.sink) if self.sink == self.last_scalar else None
-        if last and unit.wrapped and text != "-" and continues(last[-1], unit):
+        if last and unit.wrapped and not unit.gap and text != "-" and continues(last[-1], unit):
             self.append_scalar(self.last_scalar, text, unit)
             return
         parts = [text] if len(self.pending) == 1 else _columns(text, len(self.pending))

@@ -72,19 +72,17 @@ def convert_to_pdf(docx: Path, outdir: Path, timeout: float = 120) -> Path:
 
 def pdf_text(pdf: Path) -> str:
     """The text of ``pdf`` (UTF-8, in reading order) as pdftotext extracts it."""
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
+    from ametigen.pdftext import extract, pdftotext
+
+    program = pdftotext()
+    if program is None:
         raise RenderError("pdftotext (poppler-utils) is not installed; cannot read the PDF")
-    command = [pdftotext, "-enc", "UTF-8", str(pdf), "-"]
-    completed = subprocess.run(
-        command, stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=False
-    )
-    if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip()
+    extracted = extract(pdf, program)
+    if extracted.returncode != 0:
         raise RenderError(
-            f"pdftotext failed on {pdf} (exit status {completed.returncode}): {message}"
+            f"pdftotext failed on {pdf} (exit status {extracted.returncode}): {extracted.message}"
         )
-    return completed.stdout.decode("utf-8")
+    return extracted.text
 
 
 def _run(command: list[str], timeout: float, what: str) -> tuple[int, str]:
