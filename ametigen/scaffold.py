@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from ametigen.errors import AmetigenError
@@ -14,7 +15,8 @@ from ametigen.load.project import (
     missing_layout,
     position_id,
 )
-from ametigen.schema import Position
+from ametigen.review.jsonschema import schema_name
+from ametigen.schema import DeclaredField, declared_name, position_model
 from ametigen.write import write_atomic
 
 # How each field looks when filled in; required fields are written out, others commented.
@@ -52,8 +54,10 @@ class PositionExists(AmetigenError):
     exit_code = 1
 
 
-def scaffold(layout: str, schema: str | None = None) -> str:
-    """The text of a new position file for ``layout``; ``schema``: path for the editor modeline."""
+def scaffold(layout: str, schema: str | None = None, fields: Sequence[DeclaredField] = ()) -> str:
+    """The text of a new position file for ``layout``; ``schema``: path for the editor modeline;
+    ``fields``: the fields the layout declares (after the common ones, with their
+    descriptions)."""
     modeline = [f"# yaml-language-server: $schema={schema}"] if schema else []
     lines = [
         *modeline,
@@ -62,17 +66,29 @@ def scaffold(layout: str, schema: str | None = None) -> str:
         "# tühi jaotis (nt õigused: []) jääb välja.",
         f"kujundus: {layout}",
     ]
-    for name, field in Position.model_fields.items():
+    model = position_model(fields)
+    declared = {declared_name(entry.key): entry.kind for entry in fields}
+    for name, field in model.model_fields.items():
         key = field.alias or name
         if key == "kujundus":
             continue
-        value = EXAMPLES.get(key, '""')
+        if name in declared and next(iter(declared)) == name:
+            lines.append(f"\n# Kujunduse „{layout}“ lisaväljad (layout.yaml fields):")
+        value = DECLARED_EXAMPLES[declared[name]] if name in declared else EXAMPLES.get(key, '""')
         entry = f"{key}: {value}"
         if not field.is_required():
             entry = "\n".join("# " + line for line in entry.split("\n"))
         lines.append(f"\n# {field.description}")
         lines.append(entry)
     return "\n".join(lines) + "\n"
+
+
+DECLARED_EXAMPLES = {
+    "text": '""',
+    "texts": '\n  - ""',
+    "reference": '""          # või {ametikoht: osakond/nimetus}',
+}
+"""How a field a layout declares looks when filled in, by its kind."""
 
 
 def new_position(project: Path, ident: str, layout: str | None) -> Path:
@@ -90,6 +106,9 @@ def new_position(project: Path, ident: str, layout: str | None) -> Path:
     path = sources.root / POSITIONS / f"{ident}.yaml"
     if path.exists():
         raise PositionExists(f"{path.relative_to(sources.root)} on juba olemas")
-    schema = os.path.relpath(sources.root / "schema" / "position.schema.json", path.parent)
-    write_atomic(path, scaffold(str(chosen), Path(schema).as_posix()).encode("utf-8"))
+    found = sources.layouts[chosen]
+    name = schema_name(chosen) if found.spec.fields else "position.schema.json"
+    schema = os.path.relpath(sources.root / "schema" / name, path.parent)
+    text = scaffold(chosen, Path(schema).as_posix(), found.spec.fields)
+    write_atomic(path, text.encode("utf-8"))
     return path

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,6 +21,7 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    create_model,
     model_validator,
 )
 
@@ -543,11 +545,61 @@ SECTIONS = (
 """Section keys a layout may number; ``extra`` stands for the position's extra sections."""
 
 
-def _known_sections(keys: list[str]) -> list[str]:
-    unknown = [key for key in keys if key not in SECTIONS]
-    if unknown:
-        raise ValueError(f"unknown sections {unknown}; known: {', '.join(SECTIONS)}")
-    return keys
+FIELD_KEY = re.compile(r"^[a-zõäöüšž][a-zõäöüšž0-9_]*$")
+"""Keys of fields a layout declares: written in position files like the built-in ones."""
+
+FIELD_KINDS = ("text", "texts", "reference")
+"""What a declared field holds: a text, a list of texts, or a person (text or reference)."""
+
+PLACES = ("template", "row", "heading", "section")
+"""Where a declared field shows: where the template prints it, a row of the general part
+(with the agency rows every layout prints), a heading line above the title, or a numbered
+section of its own (its key in ``sections``)."""
+
+
+def _field_key(value: str) -> str:
+    if not FIELD_KEY.match(value):
+        raise ValueError(
+            f"„{value}“ ei sobi välja nimeks: kasuta väikesi tähti, numbreid ja _, "
+            "nt ametisse_nimetab"
+        )
+    return value
+
+
+def _count(value: Any) -> Any:
+    if isinstance(value, str):
+        if value.strip().isdigit() and int(value) >= 1:
+            return int(value)
+        raise ValueError(f"„{value}“: kirjuta täisarv alates 1-st")
+    return value
+
+
+class DeclaredField(Source):
+    """A field a layout adds to the position format (an entry of layout.yaml ``fields``)."""
+
+    key: Annotated[str, AfterValidator(_field_key)] = Field(
+        description="Välja nimi ametikoha failis, nt „ametisse_nimetab“."
+    )
+    label: Text = Field(description="Nimetus dokumendis, nt „Ametisse nimetab“.")
+    kind: Literal["text", "texts", "reference"] = Field(
+        default="text",
+        description="text (tekst), texts (tekstide loetelu) või reference (tekst või "
+        "{ametikoht: …})",
+    )
+    required: YesNo = Field(
+        default=False,
+        json_schema_extra={"default": "ei"},
+        description="jah: väli on kohustuslik.",
+    )
+    description: Text | None = Field(default=None, description="Selgitus ametikoha failis.")
+    place: Literal["template", "row", "heading", "section"] = Field(
+        default="template",
+        description="template (mall paneb ise), row (üldosa rida), heading (pealkirja kohal) "
+        "või section (oma jaotis; võti loendis sections)",
+    )
+    at: Annotated[int | None, BeforeValidator(_count)] = Field(
+        default=None, description="Üldosa lisaridade seas mitmes (place: row)."
+    )
 
 
 class SignerPlaceholder(Source):
@@ -558,15 +610,61 @@ class SignerPlaceholder(Source):
 
 
 class Layout(Source):
-    """A layout's layout.yaml: the sections it numbers, in order (see SECTIONS).
+    """A layout's layout.yaml: the sections it numbers, in order, and the fields it adds.
 
+    ``sections`` holds keys of SECTIONS and of declared fields placed as a section; the
+    cross-checks (which need both lists) are in ametigen.load.layout.
     ``signer_placeholder``: a layout whose documents always end in a signature block prints
     these texts where a position names no signer (and the position gets a warning).
     """
 
     description: str = ""
-    sections: Annotated[list[str], Field(min_length=1), AfterValidator(_known_sections)]
+    sections: Annotated[list[str], Field(min_length=1)]
+    fields: list[DeclaredField] = Field(default_factory=list)
     signer_placeholder: SignerPlaceholder | None = None
+
+
+def _declared_texts() -> Any:
+    return Annotated[
+        list[Text], BeforeValidator(_as_list, json_schema_input_type=Text | list[Text] | None)
+    ]
+
+
+def declared_name(key: str) -> str:
+    """The attribute of a layout's position model that holds declared field ``key``."""
+    return f"declared_{key}"
+
+
+def position_model(fields: Sequence[DeclaredField]) -> type[Position]:
+    """The position model of a layout: Position plus the layout's declared fields.
+
+    A declared field is validated exactly as a built-in one: its key is its alias, a required
+    one is missing without a value, texts may not be empty.
+    """
+    if not fields:
+        return Position
+    definitions: dict[str, Any] = {}
+    for declared in fields:
+        annotation: Any = {"text": Text, "texts": _declared_texts(), "reference": Person}[
+            declared.kind
+        ]
+        description = declared.description or declared.label
+        if declared.kind == "texts":
+            if declared.required:
+                annotation = Annotated[annotation, Field(min_length=1)]
+                info = Field(alias=declared.key, description=description)
+            else:
+                info = Field(default_factory=list, alias=declared.key, description=description)
+        elif declared.required:
+            info = Field(alias=declared.key, description=description)
+        else:
+            annotation = annotation | None
+            info = Field(default=None, alias=declared.key, description=description)
+        definitions[declared_name(declared.key)] = (annotation, info)
+    model: type[Position] = create_model(
+        "Position", __base__=Position, __doc__=Position.__doc__, **definitions
+    )
+    return model
 
 
 class Competence(Source):
@@ -598,5 +696,8 @@ SOURCE_MODELS: tuple[type[Source], ...] = (
     OrderDefaults,
     Organisation,
     Competence,
+    Layout,
+    DeclaredField,
+    SignerPlaceholder,
 )
 """Every model whose keys a user types; used to suggest the key they meant."""

@@ -46,11 +46,18 @@ def validate(
             for detail in error.errors()
             if not (partial and detail["type"] == "missing" and len(detail["loc"]) == 1)
         ]
-        return None, [problem(loaded, at, detail, value) for detail in details]
+        return None, [problem(loaded, at, detail, value, model) for detail in details]
 
 
-def problem(loaded: LoadedYaml, at: Loc, detail: ErrorDetails, root: Any) -> Problem:
-    """One pydantic error as a located, user-worded Problem."""
+def problem(
+    loaded: LoadedYaml,
+    at: Loc,
+    detail: ErrorDetails,
+    root: Any,
+    model: type[BaseModel] | None = None,
+) -> Problem:
+    """One pydantic error as a located, user-worded Problem; ``model`` was validated (it may
+    have keys no SOURCE_MODELS has: a layout's declared fields)."""
     loc = tuple(part for part in detail["loc"] if part not in _UNION_TAGS)
     full = at + loc
     # A missing field is reported at the mapping that lacks it.
@@ -59,7 +66,7 @@ def problem(loaded: LoadedYaml, at: Loc, detail: ErrorDetails, root: Any) -> Pro
         path=loaded.path,
         mark=mark_of(loaded.marks, place),
         field=field_path(place),
-        message=message(detail, value_at(root, loc[:-1])),
+        message=message(detail, value_at(root, loc[:-1]), model),
     )
 
 
@@ -93,7 +100,7 @@ def value_at(root: Any, loc: Sequence[str | int]) -> Any:
     return value
 
 
-def message(detail: ErrorDetails, parent: Any) -> str:
+def message(detail: ErrorDetails, parent: Any, model: type[BaseModel] | None = None) -> str:
     """Plain Estonian for one pydantic error, with the fix."""
     kind = detail["type"]
     value = detail.get("input")
@@ -101,7 +108,10 @@ def message(detail: ErrorDetails, parent: Any) -> str:
     if kind == "missing":
         return f"kohustuslik väli „{key}“ puudub; lisa see"
     if kind == "extra_forbidden":
-        return unknown_key(str(key), parent)
+        return unknown_key(str(key), parent, model)
+    if kind == "literal_error":
+        expected = str(detail.get("ctx", {}).get("expected", "")).replace("'", "")
+        return f"„{value}“ ei sobi; võimalik: {expected.replace(' or ', ', ')}"
     if kind == "value_error":
         return str(detail.get("ctx", {}).get("error", detail["msg"]))
     if value is None:
@@ -128,11 +138,11 @@ def message(detail: ErrorDetails, parent: Any) -> str:
     return str(detail["msg"])
 
 
-def unknown_key(key: str, parent: Any) -> str:
+def unknown_key(key: str, parent: Any, model: type[BaseModel] | None = None) -> str:
     """'tundmatu väli' with the closest key the user may have meant."""
-    everything = known_keys(())
+    everything = known_keys((), model)
     siblings = {k for k in parent if k in everything} - {key} if isinstance(parent, dict) else set()
-    candidates = sorted(known_keys(siblings))
+    candidates = sorted(known_keys(siblings, model))
     text = f"tundmatu väli „{key}“"
     guess = closest(key, candidates)
     if guess:
@@ -140,11 +150,12 @@ def unknown_key(key: str, parent: Any) -> str:
     return text + "; kontrolli nime kirjapilti või kustuta see rida"
 
 
-def known_keys(siblings: Iterable[str]) -> set[str]:
-    """Keys of every model that also allows all ``siblings`` (the mapping's other keys)."""
+def known_keys(siblings: Iterable[str], extra: type[BaseModel] | None = None) -> set[str]:
+    """Keys of every model (SOURCE_MODELS and ``extra``) that also allows all ``siblings``
+    (the mapping's other keys)."""
     present = set(siblings)
     keys: set[str] = set()
-    for model in SOURCE_MODELS:
+    for model in (*SOURCE_MODELS, *([extra] if extra is not None else [])):
         aliases = {field.alias or name for name, field in model.model_fields.items()}
         if present <= aliases:
             keys |= aliases

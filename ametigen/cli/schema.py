@@ -20,13 +20,17 @@ from ametigen.cli import in_project, project, run
 def command(ctx: click.Context, out: Path | None) -> None:
     """Write the JSON Schemas of position files, block files and ametigen.yaml.
 
+    A layout that declares fields of its own gets position-LAYOUT.schema.json with them.
     Editors use them for completion, descriptions and inline errors; `ametigen new` points
-    new position files at schema/position.schema.json.
+    new position files at the schema of their layout.
     """
+    from ametigen.load.project import project_layouts
     from ametigen.review.jsonschema import schemas, write_schemas
 
     folder = in_project(ctx, out) or project(ctx) / "schema"
-    written = run(lambda: write_schemas(folder), writes=True)
+    layouts = run(lambda: project_layouts(project(ctx)))
+    written = run(lambda: write_schemas(folder, layouts), writes=True)
     click.echo(
-        f"ametigen: {len(schemas())} skeemi kaustas {folder}, {len(written)} muutus", err=True
+        f"ametigen: {len(schemas(layouts))} skeemi kaustas {folder}, {len(written)} muutus",
+        err=True,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from ametigen.parallel import map_forked
 
 if TYPE_CHECKING:
     from ametigen.load.yamlfile import LoadedYaml
-    from ametigen.schema import Layout, Organisation
+    from ametigen.schema import Layout, Organisation, Position
 
 ORG_FILE = "ametigen.yaml"
 POSITIONS = "positions"
@@ -40,6 +40,13 @@ class LayoutSource:
     name: str
     folder: Path
     spec: Layout
+
+    @cached_property
+    def position_model(self) -> type[Position]:
+        """The model of this layout's positions: the common fields and the declared ones."""
+        from ametigen.schema import position_model
+
+        return position_model(self.spec.fields)
 
     @property
     def docx(self) -> Path:
@@ -230,7 +237,22 @@ def missing_layout(name: str, root: Path, layouts: Collection[str]) -> str:
     return f"{what}: otsisin kaustast {searched}, seal on: {', '.join(entries)}{guess}"
 
 
+def project_layouts(project: Path) -> dict[str, LayoutSource]:
+    """The valid layouts of the project in ``project`` (``check`` reports the others)."""
+    return load_layouts(Reader(find_root(project)))
+
+
+def template_text(path: Path) -> str:
+    """A template's text with its tags: a Word file's paragraphs, or the Jinja source."""
+    if path.suffix == ".docx":
+        from ametigen.docxtext import docx_text
+
+        return docx_text(path)
+    return path.read_text("utf-8", errors="replace")
+
+
 def load_layouts(reader: Reader) -> dict[str, LayoutSource]:
+    from ametigen.load.layout import check_layout, unprinted_fields
     from ametigen.schema import Layout
     from ametigen.validate import validate
 
@@ -244,11 +266,19 @@ def load_layouts(reader: Reader) -> dict[str, LayoutSource]:
         reader.problems += found
         if spec is None:
             continue
+        checked = check_layout(spec, loaded)
+        reader.problems += checked
+        if checked:
+            continue
         layout = LayoutSource(spec_path.parent.name, spec_path.parent, spec)
+        texts = {}
         for template in (layout.docx, layout.markdown):
             if not template.is_file():
                 reader.problems.append(
                     Problem(template.relative_to(reader.root), "kujunduse mall puudub")
                 )
+            elif spec.fields:
+                texts[template.relative_to(reader.root)] = template_text(template)
+        reader.problems += unprinted_fields(spec, texts)
         layouts[layout.name] = layout
     return layouts

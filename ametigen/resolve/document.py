@@ -108,6 +108,20 @@ class Signer:
 
 
 @dataclass(frozen=True)
+class Declared:
+    """A field the layout declares (layout.yaml ``fields``): ``doc.fields.KEY`` in templates.
+
+    ``text`` is the value as one text (a list's items on lines of their own); ``items`` the
+    list's items (a text is a list of one).
+    """
+
+    key: str
+    label: str
+    text: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Numbers:
     """Section numbers of a layout; ``doc.nr.tasks`` in templates."""
 
@@ -152,3 +166,7 @@ class Document:
     amendment: tuple[str, ...]
     approval: Approval | None
     signer: Signer | None
+    fields: dict[str, Declared | None] = field(default_factory=dict)
+    """The layout's declared fields by key; None where a position leaves one out."""
+    headings: tuple[str, ...] = ()
+    """Heading lines above the title: declared fields with ``place: heading``."""

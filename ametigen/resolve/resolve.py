@@ -19,12 +19,15 @@ from ametigen.schema import (
     Checks,
     Competence,
     Competences,
+    DeclaredField,
     Position,
     PositionRef,
     Result,
     Task,
     TaskFromBlock,
+    declared_name,
     lowercase_initial,
+    position_model,
 )
 from ametigen.validate import closest, validate
 
@@ -67,9 +70,11 @@ def resolve_project(sources: Sources, known: Mapping[str, str] | None = None) ->
     defaults = checked_defaults(sources, out.problems)
     for ident, loaded in sources.positions.items():
         assert isinstance(loaded.data, dict)
-        defaulted = frozenset(defaults) - set(loaded.data)
+        schema = layout_model(loaded.data.get("kujundus", defaults.get("kujundus")), sources)
+        accepted = {info.alias for info in schema.model_fields.values()}
+        defaulted = frozenset(key for key in defaults if key in accepted) - set(loaded.data)
         data = {**{key: defaults[key] for key in defaulted}, **loaded.data}
-        model, problems = validate(Position, loaded, data=data)
+        model, problems = validate(schema, loaded, data=data)
         out.problems += [
             p for p in problems if p.field.split(".")[0].split("[")[0] not in defaulted
         ]
@@ -88,17 +93,30 @@ def resolve_project(sources: Sources, known: Mapping[str, str] | None = None) ->
     return out
 
 
+def layout_model(name: Any, sources: Sources) -> type[Position]:
+    """The position model of layout ``name``: Position when there is no such layout (the
+    missing layout is reported when the position is resolved)."""
+    layout = sources.layouts.get(name) if isinstance(name, str) else None
+    return layout.position_model if layout is not None else Position
+
+
 def checked_defaults(sources: Sources, problems: list[Problem]) -> dict[str, Any]:
-    """The org file's ``vaikimisi`` entries that are valid position fields."""
+    """The org file's ``vaikimisi`` entries that are valid position fields (of any layout)."""
     defaults = dict(sources.org.defaults)
     where = Where(sources.org_file, ("vaikimisi",))
+    declared: dict[str, DeclaredField] = {}
+    for layout in sources.layouts.values():
+        for entry in layout.spec.fields:
+            declared.setdefault(entry.key, entry)
+    known = sorted(POSITION_KEYS | set(declared))
     for key in list(defaults):
-        if key not in POSITION_KEYS:
-            guess = closest(key, sorted(POSITION_KEYS))
+        if key not in known:
+            guess = closest(key, known)
             hint = f"; kas mõtlesid „{guess}“?" if guess else ""
             problems.append(where.at(key).problem(f"tundmatu väli „{key}“{hint}"))
             del defaults[key]
-    _, found = validate(Position, sources.org_file, at=("vaikimisi",), data=defaults, partial=True)
+    schema = position_model(list(declared.values()))
+    _, found = validate(schema, sources.org_file, at=("vaikimisi",), data=defaults, partial=True)
     problems += found
     return defaults
 
@@ -143,9 +161,15 @@ class PositionResolver:
             return None
         requirements = self.requirements()
         competences = self.competences(m.competences)
+        declared = self.declared(layout)
         numbers = number_sections(
             layout.spec.sections,
             present={
+                **{
+                    entry.key: declared[entry.key] is not None
+                    for entry in layout.spec.fields
+                    if entry.place == "section"
+                },
                 "tools": tools is not None,
                 "rights": rights is not None,
                 "responsibilities": responsibilities is not None,
@@ -163,7 +187,7 @@ class PositionResolver:
             approver=(m.approval and m.approval.approver) or self.sources.org.approver,
             title=m.title,
             unit=m.unit,
-            manager=self.people([m.manager] if m.manager else [], "vahetu_juht"),
+            manager=self.people([m.manager] if m.manager else [], "vahetu_juht", single=True),
             subordinates=self.people(m.subordinates, "alluvad"),
             substitutes_for=self.people(m.substitutes_for, "asendab"),
             substituted_by=self.people(m.substituted_by, "asendaja"),
@@ -173,7 +197,7 @@ class PositionResolver:
             special_conditions=m.special_conditions,
             state_secret=m.state_secret,
             national_defence=m.national_defence,
-            general_extra=tuple(d.Row(row.label, row.text) for row in m.general_extra),
+            general_extra=self.general_rows(layout, declared),
             nr=d.Numbers(numbers.by_key),
             tasks=self.tasks(task_prefix),
             requirements=requirements,
@@ -192,6 +216,13 @@ class PositionResolver:
                 else None
             ),
             signer=self.signer(layout),
+            fields=declared,
+            headings=tuple(
+                item
+                for entry in layout.spec.fields
+                if entry.place == "heading" and (value := declared[entry.key]) is not None
+                for item in value.items
+            ),
         )
 
     def requirements(self) -> d.Requirements:
@@ -224,6 +255,40 @@ class PositionResolver:
         )
         return d.Signer(placeholder.name, placeholder.title)
 
+    def declared(self, layout: LayoutSource) -> dict[str, d.Declared | None]:
+        """The values of the layout's declared fields, references resolved."""
+        values: dict[str, d.Declared | None] = {}
+        for entry in layout.spec.fields:
+            value = getattr(self.model, declared_name(entry.key), None)
+            if isinstance(value, PositionRef):
+                value = self.people([value], entry.key, single=True)
+            if isinstance(value, str):
+                values[entry.key] = d.Declared(entry.key, entry.label, value, (value,))
+            elif value:
+                items = tuple(value)
+                values[entry.key] = d.Declared(entry.key, entry.label, "\n".join(items), items)
+            else:
+                values[entry.key] = None
+        return values
+
+    def general_rows(
+        self, layout: LayoutSource, declared: dict[str, d.Declared | None]
+    ) -> tuple[d.Row, ...]:
+        """The agency rows of the general part: declared rows, then ``üldosa_lisad``; a
+        declared row with ``at: N`` goes to place N."""
+        rows = [
+            d.Row(value.label, value.text)
+            for entry in layout.spec.fields
+            if entry.place == "row" and entry.at is None and (value := declared[entry.key])
+        ]
+        rows += [d.Row(row.label, row.text) for row in self.model.general_extra]
+        placed = [entry for entry in layout.spec.fields if entry.place == "row" and entry.at]
+        for entry in sorted(placed, key=lambda e: e.at or 0):
+            value = declared[entry.key]
+            if value is not None:
+                rows.insert((entry.at or 1) - 1, d.Row(value.label, value.text))
+        return tuple(rows)
+
     def layout(self) -> LayoutSource | None:
         name = self.model.layout
         where = self.origins.where("kujundus")
@@ -239,15 +304,20 @@ class PositionResolver:
             )
         return layout
 
-    def people(self, entries: Sequence[str | PositionRef], key: str) -> str:
-        """Names joined with ', ' as the documents write them; '-' when there is no one."""
+    def people(
+        self, entries: Sequence[str | PositionRef], key: str, *, single: bool = False
+    ) -> str:
+        """Names joined with ', ' as the documents write them; '-' when there is no one.
+
+        ``single``: the field holds one entry, not a list (problems are located at the key).
+        """
         where = self.origins.where(key)
         names = []
         for index, entry in enumerate(entries):
             if isinstance(entry, PositionRef):
                 title = self.titles.get(entry.position)
                 if title is None:
-                    at = where if key == "vahetu_juht" else where.at(index)
+                    at = where if single else where.at(index)
                     guess = closest(entry.position, sorted(self.titles))
                     hint = f"; kas mõtlesid „{guess}“?" if guess else ""
                     self.problems.append(

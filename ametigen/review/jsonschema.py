@@ -7,11 +7,15 @@ inline errors. The files are committed under schema/; a test keeps them current.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ametigen.schema import ITEM_ID, Competence, Organisation, Position, Source, Task
 from ametigen.write import write_atomic
+
+if TYPE_CHECKING:
+    from ametigen.load.project import LayoutSource
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DATE = {
@@ -47,8 +51,14 @@ MODELS = {
 ITEM_KEYS = {"pattern": ITEM_ID.pattern}
 
 
-def schemas() -> dict[str, dict[str, Any]]:
-    """File name → schema, for every kind of source file."""
+def schema_name(layout: str) -> str:
+    """The schema file of the positions of a layout that declares fields of its own."""
+    return f"position-{layout}.schema.json"
+
+
+def schemas(layouts: Mapping[str, LayoutSource] | None = None) -> dict[str, dict[str, Any]]:
+    """File name → schema, for every kind of source file; for each of ``layouts`` that
+    declares fields, a position schema with them too."""
     position = _model(Position, "Ametijuhend")
     organisation = _model(Organisation, "Asutuse fail ametigen.yaml")
     defaults = organisation["properties"]["vaikimisi"]
@@ -59,7 +69,13 @@ def schemas() -> dict[str, dict[str, Any]]:
         "additionalProperties": False,
     }
     organisation["$defs"] = {**position["$defs"], **organisation.pop("$defs", {})}
+    own = {
+        schema_name(name): _model(layout.position_model, f"Ametijuhend, kujundus {name}")
+        for name, layout in sorted((layouts or {}).items())
+        if layout.spec.fields
+    }
     return {
+        **own,
         "position.schema.json": position,
         "ametigen.schema.json": organisation,
         "block-text.schema.json": _block(
@@ -130,10 +146,10 @@ def render(schema: dict[str, Any]) -> bytes:
     return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def write_schemas(out: Path) -> list[Path]:
+def write_schemas(out: Path, layouts: Mapping[str, LayoutSource] | None = None) -> list[Path]:
     """Write every schema into ``out``; returns the files that changed."""
     written = []
-    for name, schema in schemas().items():
+    for name, schema in schemas(layouts).items():
         if write_atomic(out / name, render(schema)):
             written.append(out / name)
     return written
