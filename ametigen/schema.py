@@ -324,7 +324,6 @@ Date = Annotated[dt.date, BeforeValidator(_parse_date)]
 """A date typed as dd.mm.yyyy or yyyy-mm-dd."""
 
 
-
 class Approval(Source):
     """The KINNITATUD header: the approving order's date, number and annex number."""
 

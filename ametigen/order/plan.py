@@ -23,8 +23,7 @@ from ametigen.load.project import ORG_FILE, position_id
 from ametigen.order import document as o
 from ametigen.resolve.document import Approval, Document
 from ametigen.review.compare import Change, compare
-from ametigen.review.diff import label
-from ametigen.review.revision import checkout, commit_id
+from ametigen.review.revision import checkout, commit_id, revisions, uncommitted
 from ametigen.review.snapshot import Snapshot, snapshot
 from ametigen.schema import OrderDefaults, Organisation
 
@@ -248,31 +247,28 @@ def make_order(
 
 
 def draft(project: Path, base: str, head: str | None, options: Options) -> Draft:
-    """The order for what changed from ``base`` to ``head`` (None: the working tree)."""
+    """The order for what changed from ``base`` to ``head`` (None: the working tree).
+
+    ``base`` may name both sides as ``ametigen diff`` takes them (``A...B``, ``A..B``).
+    """
     from ametigen.order.templates import OrderTemplates
 
-    base_label, head_label = label(project, base), label(project, head)
-    with checkout(project, base) as folder:
-        old = snapshot(folder, base_label)
-    with checkout(project, head) as folder:
-        new = snapshot(folder, head_label)
+    old_side, new_side = revisions(project, base, head)
+    with checkout(project, old_side.commit) as folder:
+        old = snapshot(folder, old_side.label)
+    with checkout(project, new_side.commit) as folder:
+        new = snapshot(folder, new_side.label)
         org = read_organisation(folder)
         templates = OrderTemplates.load(folder)
     order = make_order(compare(old, new), org, options, project.resolve())
+    assert old_side.commit is not None  # BASE is always a revision
     return Draft(
         order=order,
         head=new,
         templates=templates,
-        base_label=base_label,
-        head_label=head_label,
-        base_commit=commit_id(project, base),
-        head_commit=commit_id(project, head or "HEAD"),
-        head_dirty=head is None and uncommitted(project),
+        base_label=old_side.label,
+        head_label=new_side.label,
+        base_commit=old_side.commit,
+        head_commit=new_side.commit or commit_id(project, "HEAD"),
+        head_dirty=new_side.commit is None and uncommitted(project),
     )
-
-
-def uncommitted(project: Path) -> bool:
-    """Whether the project folder has changes that are not committed (untracked files too)."""
-    from ametigen.review.revision import git
-
-    return bool(git(project, "status", "--porcelain", "--", ".").strip())
