@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ametigen.errors import AmetigenError, Problem, raise_errors
+from ametigen.errors import AmetigenError, Problem, SourceErrors, TemplateProblem, raise_errors
 from ametigen.incremental import (
     STATE_FILE,
     Entry,
@@ -28,6 +28,7 @@ from ametigen.incremental import (
 )
 from ametigen.load.project import POSITIONS, LayoutSource, files_by_id, find_root, position_id
 from ametigen.parallel import map_forked
+from ametigen.render.renderer import Renderer
 from ametigen.write import (
     Staged,
     exclusive,
@@ -102,20 +103,6 @@ class Present:
         return remove_files(stale, out)
 
 
-class Renderer:
-    """A layout's two templates, prepared once per build (and inherited by the workers)."""
-
-    def __init__(self, layout: LayoutSource, cache: TemplateCache | None = None) -> None:
-        from ametigen.render.docx import DocxTemplate
-        from ametigen.render.markdown import MarkdownTemplate
-
-        self.markdown = MarkdownTemplate(layout.markdown, layout.folder.parent.parent, cache)
-        self.docx = DocxTemplate(layout.docx, cache)
-
-    def render(self, doc: Document, epoch: int | None) -> tuple[bytes, bytes]:
-        return self.markdown.render(doc), self.docx.render(doc, epoch=epoch)
-
-
 @dataclass
 class Resolution:
     """The documents this build resolved (all, or only the changed ones) and the warnings."""
@@ -168,6 +155,9 @@ def _build(
             return report
     resolution = resolve_changed(root, state, changed) if changed is not None else None
     resolution = resolution or resolve_all(root)
+    layouts = {name: now.layout(name) for name in resolution.resolved.layouts}
+    renderers = Renderers(resolution.resolved.layouts, out)
+    resolution.warnings += renderers.probe(resolution.resolved, layouts)
     raise_errors(resolution.warnings, strict=strict)
     documents = resolution.resolved.documents
 
@@ -175,7 +165,6 @@ def _build(
     entries = dict(state.entries) if not resolution.complete else {}
     pending: list[str] = []
     wanted = set(selected)
-    layouts = {name: now.layout(name) for name in resolution.resolved.layouts}
     for ident, doc in documents.items():
         old = state.entries.get(ident)
         fingerprint = digest(generator_fingerprint(), layouts[doc.layout], f"{epoch}", repr(doc))
@@ -193,15 +182,17 @@ def _build(
     remove_leftovers(out / "md", out / "docx")
     try:
         with Staged() as staged:
-            staging = render_staged(docs, resolution.resolved.layouts, epoch, progress, out)
+            staging = render_staged(docs, renderers, epoch, progress, out)
             for ident, files in zip(pending, staging, strict=True):
                 for path, temporary in files:
                     if temporary is not None:
                         staged.adopt(temporary, path)
                         report.written.append(path)
                 report.built.append(ident)
-    except BaseException:
+    except BaseException as error:
         remove_leftovers(out / "md", out / "docx")  # what workers were writing when it stopped
+        if isinstance(error, TemplateProblem):  # a fault only this position's data reaches
+            raise SourceErrors([error.problem(root)]) from None
         raise
     report.built.sort()
     report.unchanged.sort()
@@ -254,9 +245,45 @@ def summary(resolved: Resolved, ident: str, source: str, fingerprint: str) -> En
 # ---------------------------------------------------------------- rendering, on every core
 
 
+class Renderers:
+    """Each layout's templates, prepared when first needed (or read prepared from ``out``'s
+    cache), for the probe and for rendering alike."""
+
+    def __init__(self, layouts: dict[str, LayoutSource], out: Path) -> None:
+        self.layouts = layouts
+        self.out = out
+        self.prepared: dict[str, Renderer] = {}
+        self._cache: TemplateCache | None = None
+
+    @property
+    def cache(self) -> TemplateCache:
+        if self._cache is None:
+            from ametigen.render.cache import TemplateCache
+
+            self._cache = TemplateCache(self.out)
+        return self._cache
+
+    def __getitem__(self, name: str) -> Renderer:
+        if name not in self.prepared:
+            self.prepared[name] = Renderer(self.layouts[name], self.cache)
+        return self.prepared[name]
+
+    def probe(self, resolved: Resolved, keys: dict[str, str]) -> list[Problem]:
+        """Probe every layout (see :mod:`ametigen.render.probe`): the templates' problems and
+        the fields positions set that their layouts never print. A probe that passed is kept
+        in the cache under ``keys`` (each layout's templates' content)."""
+        from ametigen.render.probe import probe_layouts, template_problems, unprinted_fields
+
+        def renderer(layout: LayoutSource) -> Renderer:
+            return self[layout.name]
+
+        probes = probe_layouts(self.layouts, renderer, self.cache, keys)
+        return template_problems(probes) + unprinted_fields(resolved, probes)
+
+
 def render_staged(
     docs: list[Document],
-    layouts: dict[str, LayoutSource],
+    renderers: Renderers,
     epoch: int | None,
     progress: Progress,
     out: Path,
@@ -270,15 +297,7 @@ def render_staged(
     """
     if not docs:
         return iter(())
-    from ametigen.render.cache import TemplateCache
-
-    cache = TemplateCache(out)
-    renderers: dict[str, Renderer] = {}
-    jobs = []
-    for doc in docs:
-        if doc.layout not in renderers:
-            renderers[doc.layout] = Renderer(layouts[doc.layout], cache)
-        jobs.append((renderers[doc.layout], doc))
+    jobs = [(renderers[doc.layout], doc) for doc in docs]
     results = map_forked(partial(_render_and_stage, epoch, out), jobs, per_worker=PARALLEL_FROM)
     idents = progress(doc.id for doc in docs)
     return (result for result, _ in zip(results, idents, strict=True))

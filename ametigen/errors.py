@@ -56,7 +56,31 @@ class SourceErrors(AmetigenError):
 
 
 class TemplateProblem(AmetigenError):
-    """A layout template is broken; the message names the template file and line."""
+    """A layout template is broken: ``path:where: message``, where is a line number or a part
+    of the Word file and the text near the fault."""
+
+    def __init__(self, message: str, path: Path | str = "", where: str = "") -> None:
+        self.message = message
+        self.path = path
+        self.where = where
+        prefix = ":".join(str(x) for x in (path, where) if x)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[str, Path | str, str]]:
+        return (TemplateProblem, (self.message, self.path, self.where))  # from a worker intact
+
+    def problem(self, root: Path | None = None) -> Problem:
+        """The same, as a Problem of the template file (relative to ``root`` when inside it)."""
+        path = Path(self.path)
+        if root is not None and path.is_relative_to(root):
+            path = path.relative_to(root)
+        line = int(self.where) if self.where.isdigit() else None
+        return Problem(
+            path,
+            self.message,
+            Mark(line, 1) if line else None,
+            field="" if line else self.where,
+        )
 
 
 def raise_errors(problems: list[Problem], *, strict: bool = False) -> None:

@@ -7,12 +7,16 @@ import gc
 from collections.abc import Collection, Iterator, Mapping
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ametigen.errors import raise_errors
 from ametigen.load.project import LayoutSource, Sources, find_root, load_sources
 from ametigen.parallel import Background
 from ametigen.resolve.checks import check_organisation
 from ametigen.resolve.resolve import Resolved, resolve_project
+
+if TYPE_CHECKING:
+    from ametigen.render.probe import Probe
 
 
 def resolve(project: Path, *, strict: bool = False) -> Resolved:
@@ -27,33 +31,40 @@ def resolve(project: Path, *, strict: bool = False) -> Resolved:
 
 
 def check(project: Path, *, strict: bool = False) -> Resolved:
-    """``resolve``, and prepare every layout's templates: their errors are source errors too.
+    """``resolve``, and probe every layout's templates (see :mod:`ametigen.render.probe`):
+    their problems are source errors too, and a field a position sets that its layout never
+    prints is a warning.
 
-    The templates are prepared in a second process while this one validates and resolves; what
+    The templates are probed in a second process while this one validates and resolves; what
     was prepared is kept, keyed by the templates' content, in the project's build/ folder (as a
     build keeps it), so that a check with the same templates only reads it back.
     """
+    from ametigen.render.probe import template_problems, unprinted_fields
+
     with collector_paused():
         sources = load_sources(find_root(project))
-        prepare = partial(prepare_templates, sources.layouts, sources.root / "build")
-        with Background(prepare) as templates:
+        probe = partial(probe_templates, sources.layouts, sources.root / "build")
+        with Background(probe) as templates:
             resolved = resolve_all(sources)
-            templates.result()
+            probes = templates.result()
+    resolved.problems += template_problems(probes) + unprinted_fields(resolved, probes)
     raise_errors(resolved.problems, strict=strict)
     return resolved
 
 
-def prepare_templates(layouts: Mapping[str, LayoutSource], out: Path | None = None) -> None:
-    """Compile every layout's templates; a broken one raises TemplateProblem.
+def probe_templates(
+    layouts: Mapping[str, LayoutSource], out: Path | None = None
+) -> dict[str, Probe]:
+    """Probe every layout's templates (see :mod:`ametigen.render.probe`).
 
     With ``out``, prepared templates are read from and kept in its cache (see TemplateCache).
     """
-    from ametigen.build import Renderer
     from ametigen.render.cache import TemplateCache
+    from ametigen.render.probe import probe_layouts
+    from ametigen.render.renderer import Renderer
 
     cache = TemplateCache.at(out)
-    for layout in layouts.values():
-        Renderer(layout, cache)
+    return probe_layouts(layouts, lambda layout: Renderer(layout, cache))
 
 
 def resolve_checked(project: Path) -> Resolved:

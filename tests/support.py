@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,19 @@ def tree_hash(folder: Path) -> str:
 
 def seed_text(number: str) -> str:
     return (REFERENCE_DIR / f"{number}.txt").read_text(encoding="utf-8")
+
+
+def edit_docx_part(path: Path, old: bytes, new: bytes, part: str = "word/document.xml") -> None:
+    """Change one part of a Word file, as an editor of the template might."""
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    assert old in parts[part]
+    parts[part] = parts[part].replace(old, new, 1)
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+
+def edit_document_xml(path: Path, old: bytes, new: bytes) -> None:
+    """Change the main part of a Word file."""
+    edit_docx_part(path, old, new)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ametigen.cli import main
+from tests.support import edit_document_xml
 
 MD = Path("templates/layouts/nummerdatud/ametijuhend.md.j2")
 DOCX = Path("templates/layouts/nummerdatud/ametijuhend.docx")
@@ -31,7 +31,7 @@ def test_markdown_template_syntax_error_names_file_and_line(project: Path) -> No
     path.write_text("\n".join(lines) + "\n", "utf-8")
     code, err = run(project, "build")
     assert code == 1
-    assert f"{project / MD}:" in err and "endif" in err
+    assert err.startswith(f"{MD}:") and "endif" in err
 
 
 def test_markdown_template_undefined_name_names_file_and_line(project: Path) -> None:
@@ -41,31 +41,20 @@ def test_markdown_template_undefined_name_names_file_and_line(project: Path) -> 
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "purpose_x" in row)
     code, err = run(project, "build")
     assert code == 1
-    assert f"{project / MD}:{line}:" in err and "purpose_x" in err
-
-
-def edit_document_xml(path: Path, old: bytes, new: bytes) -> None:
-    """Change the main part of a Word file, as an editor of the template might."""
-    with zipfile.ZipFile(path) as package:
-        parts = {info.filename: package.read(info) for info in package.infolist()}
-    assert old in parts["word/document.xml"]
-    parts["word/document.xml"] = parts["word/document.xml"].replace(old, new, 1)
-    with zipfile.ZipFile(path, "w") as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
+    assert f"{MD}:{line}:1: dokumendil (doc) ei ole välja „purpose_x“" in err
 
 
 def test_docx_template_error_names_file_and_place(project: Path) -> None:
     edit_document_xml(project / DOCX, b"doc.nr.purpose", b"doc.nr.nonexistent")
     code, err = run(project, "build")
     assert code == 1
-    assert str(project / DOCX) in err and "nonexistent" in err and "word/document.xml" in err
+    assert err.startswith(f"{DOCX}: word/document.xml teksti «") and "„nonexistent“" in err
 
 
 def test_not_a_docx_template(project: Path) -> None:
     (project / DOCX).write_bytes(b"not a zip")
     code, err = run(project, "build")
-    assert code == 1 and "not a readable .docx file" in err
+    assert code == 1 and err.startswith(f"{DOCX}: ei ole loetav .docx-fail")
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +116,7 @@ def test_check_reports_a_broken_template(project: Path) -> None:
     path = project / MD
     path.write_text(path.read_text("utf-8") + "{% if doc.title %}\n", "utf-8")
     code, err = run(project, "check")
-    assert code == 1 and f"{project / MD}:" in err
+    assert code == 1 and err.startswith(f"{MD}:")
 
 
 def test_more_inputs_that_never_give_a_traceback(project: Path, tmp_path: Path) -> None:
@@ -162,4 +151,4 @@ def test_docx_template_syntax_error_names_part_and_place(project: Path) -> None:
     edit_document_xml(project / DOCX, b"{{ doc.nr.purpose }}", b"{{ doc.nr.purpose ")
     code, err = run(project, "check")
     assert code == 1
-    assert f"{project / DOCX}:word/document.xml near «" in err
+    assert err.startswith(f"{DOCX}: word/document.xml teksti «")

@@ -73,14 +73,18 @@ def word_template(path: Path) -> None:
         "{%p endfor %}",
         "{%p endfor %}",
         "{{ doc.nr.requirements }}. Nõuded",
+        "{%p if doc.requirements.education %}",
         "Haridus: {{ doc.requirements.education }}",
+        "{%p endif %}",
         "{%p for row in doc.requirements.extra %}",
         "{{ row.label }}: {{ row.text }}",
         "{%p endfor %}",
+        "{%p if doc.amendment %}",
         "{{ doc.nr.amendment }}. Muutmine",
         "{%p for clause in doc.amendment %}",
         "{{ clause }}",
         "{%p endfor %}",
+        "{%p endif %}",
     ):
         document.add_paragraph(line)
     document.save(str(path))

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ametigen.build import Renderer
 from ametigen.docxtext import docx_text
 from ametigen.pipeline import resolve
+from ametigen.render.renderer import Renderer
 from tests.support import copy_project, markdown_text
 
 # Text as an editor may type it: any character but control characters other than tab and newline

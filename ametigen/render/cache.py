@@ -55,7 +55,7 @@ class TemplateCache:
             return patch()
         key = hashlib.sha256(f"{template}\0{part}".encode()).hexdigest()[:32]
         cached = self.folder / f"patched-{key}.json"
-        digest = hashlib.sha256(content + _docxtpl_version().encode()).hexdigest()
+        digest = hashlib.sha256(content + docxtpl_version().encode()).hexdigest()
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             entry = json.loads(cached.read_text("utf-8"))
             if entry["content"] == digest:
@@ -68,7 +68,7 @@ class TemplateCache:
         return patched
 
 
-def _docxtpl_version() -> str:
+def docxtpl_version() -> str:
     """The patch is docxtpl's: a new docxtpl may patch differently."""
     from importlib.metadata import PackageNotFoundError, version
 

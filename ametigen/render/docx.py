@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import jinja2
 
@@ -26,6 +27,7 @@ from ametigen.resolve.document import Document
 
 _JINJA = re.compile(rb"\{[{%#]")
 _TAGS = re.compile(r"<[^>]+>")
+_CUT_TAG = re.compile(r"^[^<]*>|<[^>]*$")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _CORE = "docProps/core.xml"
 _APP = "docProps/app.xml"
@@ -48,9 +50,9 @@ class DocxTemplate:
             with zipfile.ZipFile(path) as package:
                 parts = [(info.filename, package.read(info)) for info in package.infolist()]
         except (OSError, zipfile.BadZipFile) as error:
-            raise TemplateProblem(f"{path}: not a readable .docx file ({error})") from None
+            raise TemplateProblem(f"ei ole loetav .docx-fail ({error})", path) from None
         if "word/document.xml" not in [name for name, _ in parts]:
-            raise TemplateProblem(f"{path}: not a Word document (no word/document.xml)")
+            raise TemplateProblem("ei ole Wordi dokument (word/document.xml puudub)", path)
         # Each part is bytes to copy (an Entry), Jinja to render, or None: made from the data.
         self.parts: list[tuple[str, Entry | jinja2.Template | None]] = []
         self.sources: dict[str, list[str]] = {}
@@ -68,7 +70,7 @@ class DocxTemplate:
         try:
             xml = content.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise TemplateProblem(f"{self.path}: {name} is not UTF-8 ({error})") from None
+            raise TemplateProblem(f"osa ei ole UTF-8 ({error})", self.path, name) from None
 
         def patch() -> str:
             patched = str(_patcher(self.path).patch_xml(xml))
@@ -84,7 +86,7 @@ class DocxTemplate:
         """Where line ``line`` of the patched part is, in words a template author finds."""
         lines = self.sources.get(name, [])
         near = " ".join(_TAGS.sub("", text) for text in lines[max(line - 2, 0) : line + 1])
-        return f"{name} near «{' '.join(near.split())[:120]}»"
+        return f"{name} teksti «{' '.join(near.split())[:120]}» juures"
 
     def render(self, doc: Document, *, epoch: int | None) -> bytes:
         """The document's .docx bytes: equal for equal input."""
@@ -100,8 +102,28 @@ class DocxTemplate:
                 entries.append(Entry.of(name, core if name == _CORE else app))
             else:
                 xml = render(part, self.path, partial(self.describe, name), **context)
-                entries.append(Entry.of(name, xml.replace("\n<w:p", "<w:p").encode("utf-8")))
+                data = xml.replace("\n<w:p", "<w:p").encode("utf-8")
+                well_formed(data, self.path, name)
+                entries.append(Entry.of(name, data))
         return build_zip(entries)
+
+
+def well_formed(data: bytes, path: Path, part: str) -> None:
+    """Raise TemplateProblem unless ``data`` (``part`` rendered from ``path``) is well-formed XML.
+
+    Word refuses a file with one broken part; this costs a fraction of a millisecond.
+    """
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        line = data.split(b"\n")[error.lineno - 1] if error.lineno else data
+        piece = line[max(error.offset - 300, 0) : error.offset + 60].decode("utf-8", "replace")
+        piece = _TAGS.sub(" ", _CUT_TAG.sub("", piece))  # tags, and the tags cut at either end
+        near = " ".join(piece.split())[-120:]
+        where = f"{part} teksti «{near}» juures"
+        message = f"tulemus ei ole korrektne XML ({expat.errors.messages[error.code]})"
+        raise TemplateProblem(message, path, where) from None
 
 
 def _patcher(path: Path) -> Any:

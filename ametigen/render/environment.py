@@ -35,18 +35,32 @@ def _finalize(escape: Callable[[str], str]) -> Callable[[Any], Markup]:
             return value
         if value is None:
             raise TemplateProblem(
-                "the template prints a value that is empty here; guard it with {% if … %}"
+                "mall trükib väärtuse, mis on siin tühi; pane see {% if … %} sisse"
             )
         return Markup(escape(str(value)))
 
     return finalize
 
 
+class Undefined(jinja2.StrictUndefined):
+    """Undefined names are errors, told in Estonian in the names templates use (``doc``)."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        from ametigen.render.names import unknown_name
+
+        if self._undefined_hint:
+            return self._undefined_hint
+        return unknown_name(self._undefined_obj, self._undefined_name)
+
+
 def markdown_environment() -> jinja2.Environment:
     # autoescape only marks template text and macro output as safe (Markup); every value is
     # escaped for Markdown by finalize before Jinja's HTML escaping could see it.
     env = jinja2.Environment(
-        undefined=jinja2.StrictUndefined,
+        undefined=Undefined,
         autoescape=True,
         finalize=_finalize(md_escape),
         keep_trailing_newline=True,
@@ -60,7 +74,7 @@ def markdown_environment() -> jinja2.Environment:
 
 def docx_environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        undefined=jinja2.StrictUndefined,
+        undefined=Undefined,
         autoescape=True,
         finalize=_finalize(docx_text),
     )
@@ -91,7 +105,7 @@ def compile_template(
             code = env.compile(source, name=name, filename=str(path))
         except jinja2.TemplateSyntaxError as error:
             where = describe(error.lineno) if error.lineno else "?"
-            raise TemplateProblem(f"{path}:{where}: {error.message}") from None
+            raise TemplateProblem(f"malli süntaksiviga: {error.message}", path, where) from None
         if cache and bucket:
             bucket.code = code
             cache.set_bucket(bucket)
@@ -105,9 +119,12 @@ def render(
     try:
         return template.render(**context)
     except TemplateProblem as problem:
-        raise TemplateProblem(f"{path}:{_line(problem, path, describe)}: {problem}") from None
+        raise TemplateProblem(problem.message, path, _line(problem, path, describe)) from None
     except jinja2.TemplateError as error:
-        raise TemplateProblem(f"{path}:{_line(error, path, describe)}: {error}") from None
+        raise TemplateProblem(str(error), path, _line(error, path, describe)) from None
+    except Exception as error:  # e.g. arithmetic on a text: the template's fault, not the data's
+        message = f"malli avaldis ei õnnestu: {error}"
+        raise TemplateProblem(message, path, _line(error, path, describe)) from None
 
 
 def _line(error: BaseException, path: Path, describe: Callable[[int], str]) -> str:

@@ -35,7 +35,7 @@ class MarkdownTemplate:
         try:
             source = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise TemplateProblem(f"{path}: cannot be read as UTF-8 text ({error})") from None
+            raise TemplateProblem(f"ei ole loetav UTF-8 tekst ({error})", path) from None
         env = _environment(templates, cache.bytecode if cache else None)
         self.template = compile_template(env, source, path)
 

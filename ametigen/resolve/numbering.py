@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+OPTIONAL = ("tools", "rights", "responsibilities", "rights_responsibilities", "amendment")
+"""Sections a position may lack (the others are always there)."""
+
 
 @dataclass(frozen=True)
 class SectionNumbers:

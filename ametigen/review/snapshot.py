@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ametigen.build import Renderer
 from ametigen.errors import AmetigenError, SourceErrors
 from ametigen.pipeline import resolve
+from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
 
 SHOWN_PROBLEMS = 5

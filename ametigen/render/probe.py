@@ -1,0 +1,448 @@
+"""The template probe: what a layout prints, and whether its templates can lose or break text.
+
+Each layout's two templates are rendered against probe documents built from the definition of
+``doc`` itself (:mod:`ametigen.resolve.document`): in the *full* one every text is a unique
+marker and every optional part is there; in the *sparse* one every optional part is absent. A
+layout fails (before any document of it is written) when
+
+- a Word template uses a docxtpl feature that ametigen's renderer does not carry out, or a tag
+  is broken (``{{ doc.purpose }``): found in the template's text, with the text near it;
+- a template names something ``doc`` does not have, or prints an empty value unguarded;
+- a rendered part is not well-formed XML, or still holds template syntax;
+- a text one template prints is missing from the other: the Markdown that reviewers read and
+  the DOCX that is signed must carry the same texts.
+
+The markers both print are the fields the layout prints; a position that sets a field its
+layout never prints gets a warning (:func:`unprinted_fields`). A probe costs a few renders;
+a build keeps its outcome in the template cache, keyed by the templates' content.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import types
+import typing
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ametigen.errors import Problem, TemplateProblem
+from ametigen.resolve import document as d
+from ametigen.resolve.numbering import OPTIONAL, number_sections
+
+if TYPE_CHECKING:
+    from ametigen.load.project import LayoutSource
+    from ametigen.render.cache import TemplateCache
+    from ametigen.render.renderer import Renderer
+    from ametigen.resolve.resolve import Resolved
+
+_TAGS = re.compile(r"<[^>]+>")
+_DELIMITER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_CLOSES = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+_DOC_PR = re.compile(rb"<wp:docPr [^>]*\bid=\"(\d+)\"")
+_RENDERED_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+_UNSUPPORTED = [
+    (re.compile(r"\{[{%]\s*tc\s"), "tabeli veeru silt {%tc … %}"),
+    (re.compile(r"\{[{%]r\s"), "rikasteksti silt {{r … }}"),
+    (re.compile(r"\{\{(p|tr)\s"), "alamdokumendi silt {{p … }}"),
+    (re.compile(r"\{_[{%]|[}%]_\}"), "varjestatud silt {_{ … }_}"),
+]
+_PROPERTIES = "docProps/"
+_STRUCTURE = frozenset({"layout"})
+"""Position fields that choose how the document looks; they are not text to print."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """The outcome for one layout: the fields it prints (paths in ``doc``, e.g.
+    ``requirements.education``) and what is wrong with its templates."""
+
+    printed: frozenset[str]
+    problems: tuple[Problem, ...]
+
+    def prints(self, path: str) -> bool:
+        """Whether the layout prints ``path`` or anything inside it."""
+        return any(p == path or p.startswith(f"{path}.") for p in self.printed)
+
+
+# ---------------------------------------------------------------- probe documents
+
+
+class _Marks:
+    """Unique markers: letters and digits only, so that no escaping changes them."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, str] = {}  # marker as printed → field path
+
+    def text(self, path: str) -> str:
+        marker = f"QZ{len(self.paths) + 1:04d}Q"
+        self.paths[marker] = path
+        return marker
+
+    def date(self, path: str) -> dt.date:
+        n = len(self.paths) + 1
+        date = dt.date(1000 + n, 1 + n % 12, 1 + n % 28)
+        self.paths[f"{date.day:02d}.{date.month:02d}.{date.year:04d}"] = path
+        return date
+
+
+class _Builder:
+    """Fills a dataclass of ``doc`` from its type hints: markers, or absent parts."""
+
+    def __init__(self, layout: LayoutSource, marks: _Marks, full: bool) -> None:
+        self.layout = layout
+        self.marks = marks
+        self.full = full
+
+    def fill(self, hint: Any, path: str, full: bool | None = None) -> Any:
+        full = self.full if full is None else full
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if hint is str:
+            return self.marks.text(path)
+        if hint is int:
+            return 1
+        if hint is bool:
+            return full
+        if hint is dt.date:
+            return self.marks.date(path)
+        if origin in (typing.Union, types.UnionType):
+            rest = [arg for arg in args if arg is not type(None)]
+            if len(rest) < len(args) and not full:
+                return None
+            return self.fill(rest[0], path, full)
+        if origin is tuple:
+            if not full:
+                return ()
+            item = args[0]
+            if item is d.Competence:
+                return self.competences(path)
+            if dataclasses.is_dataclass(item):  # one complete item, one with nothing optional
+                return (self.fill(item, path, True), self.fill(item, path, False))
+            return (self.fill(item, path), self.fill(item, path))
+        if origin is dict:
+            return {}
+        if hint is d.Numbers:
+            return self.numbers(full)
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+            hints = typing.get_type_hints(hint)
+            values = {
+                field.name: self.fill(hints[field.name], _join(path, field.name), full)
+                for field in dataclasses.fields(hint)
+                if field.init
+            }
+            return hint(**values)
+        raise TypeError(f"the probe cannot fill {hint!r} at {path!r}")
+
+    def competences(self, path: str) -> tuple[d.Competence, ...]:
+        """The three shapes a competence has: with a description, text only, with bullets."""
+        text = self.marks.text
+        return (
+            d.Competence(text(f"{path}.name"), text(f"{path}.description")),
+            d.Competence(None, text(f"{path}.description")),
+            d.Competence(text(f"{path}.name"), None, (text(f"{path}.bullets"),) * 2),
+        )
+
+    def numbers(self, full: bool) -> d.Numbers:
+        present = {key: full for key in OPTIONAL}
+        sections = number_sections(self.layout.spec.sections, present, extra=2 if full else 0)
+        return d.Numbers(sections.by_key)
+
+
+def probe_documents(layout: LayoutSource) -> tuple[d.Document, d.Document, _Marks]:
+    """The full and the sparse probe document of ``layout``, and the full one's markers."""
+    marks = _Marks()
+    full = _Builder(layout, marks, True).fill(d.Document, "")
+    sparse = _Builder(layout, _Marks(), False).fill(d.Document, "")
+    return full, sparse, marks
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+# ---------------------------------------------------------------- the probe
+
+
+def probe(layout: LayoutSource, renderer: Callable[[], Renderer]) -> Probe:
+    """Probe ``layout``; ``renderer`` prepares its templates (called only when needed)."""
+    root = layout.folder.parent.parent.parent
+    try:
+        parts = _template_parts(layout.docx)
+    except (OSError, zipfile.BadZipFile):
+        parts = {}  # preparing the template says what is wrong with the file
+    problems = _scan(layout.docx, parts)
+    if problems:
+        return Probe(frozenset(), tuple(p.problem(root) for p in problems))
+    try:
+        prepared = renderer()
+        full, sparse, marks = probe_documents(layout)
+        markdown, docx = prepared.render_probe(full, None)
+        _check_outputs(layout, markdown, docx)
+        printed, missing = _markers(layout, parts, marks, markdown, docx)
+    except TemplateProblem as problem:
+        return Probe(frozenset(), (problem.problem(root),))
+    try:
+        _check_outputs(layout, *prepared.render_probe(sparse, None))
+    except TemplateProblem as problem:
+        message = f"{problem.message} (ametijuhendis, milles valikulisi osi ei ole)"
+        return Probe(
+            frozenset(), (TemplateProblem(message, problem.path, problem.where).problem(root),)
+        )
+    return Probe(printed, tuple(p.problem(root) for p in missing))
+
+
+def _template_parts(path: Path) -> dict[str, str]:
+    """The XML parts of a Word template that hold template tags, with XML tags removed."""
+    found = {}
+    with zipfile.ZipFile(path) as package:
+        for info in package.infolist():
+            if info.filename.endswith(".xml"):
+                text = _TAGS.sub("", package.read(info).decode("utf-8", "replace"))
+                if _DELIMITER.search(text) or "{_" in text or "_}" in text:
+                    found[info.filename] = text
+    return found
+
+
+def _near(text: str, start: int, end: int) -> str:
+    return " ".join(text[max(start - 50, 0) : end + 50].split())
+
+
+def _scan(path: Path, parts: Mapping[str, str]) -> list[TemplateProblem]:
+    """Tags the renderer would not carry out, and tags that are broken, in a Word template."""
+    problems = []
+    for name, text in parts.items():
+        if name.startswith(_PROPERTIES) or not _RENDERED_PARTS.fullmatch(name):
+            where = "dokumendi omadustes" if name.startswith(_PROPERTIES) else "selles osas"
+            problems.append(
+                TemplateProblem(
+                    f"mallisilte {where} ametigen ei täida (ainult põhitekstis, päises ja "
+                    "jaluses); eemalda need",
+                    path,
+                    f"{name} teksti «{_near(text, 0, 0)}» juures",
+                )
+            )
+            continue
+        for pattern, feature in _UNSUPPORTED:
+            for match in pattern.finditer(text):
+                problems.append(
+                    TemplateProblem(
+                        f"{feature}: seda docxtpl-i võimalust ametigen ei toeta",
+                        path,
+                        f"{name} teksti «{_near(text, match.start(), match.end())}» juures",
+                    )
+                )
+        problems += _broken_tags(path, name, text)
+    return problems
+
+
+def _broken_tags(path: Path, name: str, text: str) -> list[TemplateProblem]:
+    """Tags opened and not closed (``{{ doc.purpose }``) or closed and never opened."""
+    problems = []
+    opened: re.Match[str] | None = None
+    for match in _DELIMITER.finditer(text):
+        token = match.group()
+        if token in _CLOSES:
+            if opened is None:
+                opened = match
+                continue
+            fault = opened
+            message = f"silt „{opened.group()}“ jääb sulgemata (puudub „{_CLOSES[opened.group()]}“)"
+            opened = match
+        elif opened is not None:
+            if token == _CLOSES[opened.group()]:
+                opened = None
+            continue
+        else:
+            fault = match
+            message = f"sildil „{token}“ puudub algus"
+        where = f"{name} teksti «{_near(text, fault.start(), fault.end())}» juures"
+        problems.append(TemplateProblem(message, path, where))
+    if opened is not None:
+        message = f"silt „{opened.group()}“ jääb sulgemata (puudub „{_CLOSES[opened.group()]}“)"
+        where = f"{name} teksti «{_near(text, opened.start(), opened.end())}» juures"
+        problems.append(TemplateProblem(message, path, where))
+    return problems
+
+
+def _check_outputs(layout: LayoutSource, markdown: bytes, docx: bytes) -> None:
+    """Raise TemplateProblem for template syntax left in the outputs or a broken Word part."""
+    from ametigen.render.docx import well_formed
+
+    text = markdown.decode("utf-8")
+    for line in text.split("\n"):
+        if match := _LEFTOVER.search(line):
+            message = f"väljundisse jääb mallisüntaksit „{match.group()}“: «{line.strip()[:120]}»"
+            raise TemplateProblem(message, layout.markdown)
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        for info in package.infolist():
+            data = package.read(info)
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            well_formed(data, layout.docx, info.filename)
+            plain = _TAGS.sub(" ", data.decode("utf-8"))
+            if match := _LEFTOVER.search(plain):
+                near = _near(plain, match.start(), match.end())
+                message = f"väljundisse jääb mallisüntaksit „{match.group()}“"
+                raise TemplateProblem(
+                    message, layout.docx, f"{info.filename} teksti «{near}» juures"
+                )
+            ids = _DOC_PR.findall(data)
+            if len(ids) != len(set(ids)):
+                message = "pilt kordub (nt tsükli sees): seda docxtpl-i võimalust ametigen ei toeta"
+                raise TemplateProblem(message, layout.docx, info.filename)
+
+
+def _markers(
+    layout: LayoutSource, parts: Mapping[str, str], marks: _Marks, markdown: bytes, docx: bytes
+) -> tuple[frozenset[str], list[TemplateProblem]]:
+    """The fields both outputs print; a problem for each text only one of them prints."""
+    md_text = markdown.decode("utf-8").replace("\\", "").casefold()  # no escapes
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        word_text = "".join(
+            package.read(name).decode("utf-8")
+            for name in package.namelist()
+            if _RENDERED_PARTS.fullmatch(name)
+        ).casefold()
+    in_md = {path for marker, path in marks.paths.items() if marker.casefold() in md_text}
+    in_word = {path for marker, path in marks.paths.items() if marker.casefold() in word_text}
+    problems = []
+    for path in sorted(in_md - in_word):
+        where = _where_named(parts, path)
+        problems.append(
+            TemplateProblem(
+                f"Wordi mall ei trüki „doc.{path}“, mida Markdowni mall trükib: "
+                "kas mõni silt on katki või kadunud?",
+                layout.docx,
+                where,
+            )
+        )
+    for path in sorted(in_word - in_md):
+        problems.append(
+            TemplateProblem(
+                f"Markdowni mall ei trüki „doc.{path}“, mida Wordi mall trükib",
+                layout.markdown,
+            )
+        )
+    return frozenset(in_md & in_word), problems
+
+
+def _where_named(parts: Mapping[str, str], path: str) -> str:
+    """The first place of the Word template that names the field's last part, else ''."""
+    name = path.rsplit(".", 1)[-1]
+    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    for part, text in parts.items():
+        if match := pattern.search(text):
+            return f"{part} teksti «{_near(text, match.start(), match.end())}» juures"
+    return ""
+
+
+# ---------------------------------------------------------------- every layout, cached
+
+
+def probe_layouts(
+    layouts: Mapping[str, LayoutSource],
+    renderer: Callable[[LayoutSource], Renderer],
+    cache: TemplateCache | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> dict[str, Probe]:
+    """Probe every layout; with a ``cache`` and each layout's content key in ``keys``, a probe
+    that passed before for the same templates is read back instead of run again."""
+    probes = {}
+    for name, layout in layouts.items():
+        key = (keys or {}).get(name)
+        found = _cached(cache, key) if key else None
+        if found is None:
+            found = probe(layout, lambda layout=layout: renderer(layout))  # type: ignore[misc]
+            if key and not found.problems:
+                _store(cache, key, found)
+        probes[name] = found
+    return probes
+
+
+def _cache_file(cache: TemplateCache | None, key: str) -> Path | None:
+    if cache is None or cache.folder is None:
+        return None
+    from ametigen.render.cache import docxtpl_version
+
+    key = f"{key}\0{docxtpl_version()}"  # docxtpl patches the Word templates
+    return cache.folder / f"probe-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+
+
+def _cached(cache: TemplateCache | None, key: str) -> Probe | None:
+    path = _cache_file(cache, key)
+    if path is None:
+        return None
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        return Probe(frozenset(json.loads(path.read_text("utf-8"))["printed"]), ())
+    return None
+
+
+def _store(cache: TemplateCache | None, key: str, found: Probe) -> None:
+    path = _cache_file(cache, key)
+    if path is not None:
+        from ametigen.write import write_atomic
+
+        write_atomic(path, json.dumps({"printed": sorted(found.printed)}).encode())
+
+
+def template_problems(probes: Mapping[str, Probe]) -> list[Problem]:
+    return [problem for found in probes.values() for problem in found.problems]
+
+
+# ---------------------------------------------------------------- fields a layout drops
+
+
+def unprinted_fields(resolved: Resolved, probes: Mapping[str, Probe]) -> list[Problem]:
+    """A warning for each field a position sets (in its own file) that its layout never prints.
+
+    Fields are the position's top-level keys and, inside a printed one, its own keys (a
+    requirement, a part of the approval header); a field whose value came out empty is skipped.
+    """
+    from pydantic import BaseModel
+
+    problems = []
+    for ident, doc in resolved.documents.items():
+        found = probes.get(doc.layout)
+        if found is None or found.problems:
+            continue
+        model, origins = resolved.positions[ident], resolved.origins[ident]
+        for name in sorted(model.model_fields_set - _STRUCTURE, key=_order(model)):
+            alias = type(model).model_fields[name].alias or name
+            value = getattr(doc, name, None)
+            if alias in origins.defaulted or not _filled(value):
+                continue
+            if not found.prints(name):
+                problems.append(_unprinted(origins.where(alias), alias, doc.layout))
+                continue
+            inner = getattr(model, name)
+            if not isinstance(inner, BaseModel) or not dataclasses.is_dataclass(value):
+                continue
+            for sub in sorted(inner.model_fields_set, key=_order(inner)):
+                if _filled(getattr(value, sub, None)) and not found.prints(f"{name}.{sub}"):
+                    sub_alias = type(inner).model_fields[sub].alias or sub
+                    where = origins.where(alias).at(sub_alias)
+                    problems.append(_unprinted(where, f"{alias}.{sub_alias}", doc.layout))
+    return problems
+
+
+def _order(model: Any) -> Callable[[str], int]:
+    names = list(type(model).model_fields)
+    return names.index
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and value != () and value != d.EMPTY
+
+
+def _unprinted(where: Any, key: str, layout: str) -> Problem:
+    problem: Problem = where.problem(f"väli „{key}“ ei ilmu kujunduses „{layout}“", warning=True)
+    return problem

@@ -1,0 +1,36 @@
+"""A layout's two templates, prepared once and rendered for every document of that layout."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ametigen.errors import TemplateProblem
+
+if TYPE_CHECKING:
+    from ametigen.load.project import LayoutSource
+    from ametigen.render.cache import TemplateCache
+    from ametigen.resolve.document import Document
+
+
+class Renderer:
+    """A layout's Markdown and Word templates, prepared once per build (workers inherit them)."""
+
+    def __init__(self, layout: LayoutSource, cache: TemplateCache | None = None) -> None:
+        from ametigen.render.docx import DocxTemplate
+        from ametigen.render.markdown import MarkdownTemplate
+
+        self.layout = layout
+        self.markdown = MarkdownTemplate(layout.markdown, layout.folder.parent.parent, cache)
+        self.docx = DocxTemplate(layout.docx, cache)
+
+    def render(self, doc: Document, epoch: int | None) -> tuple[bytes, bytes]:
+        """The document's Markdown and DOCX; a template that fails names the position too."""
+        try:
+            return self.render_probe(doc, epoch)
+        except TemplateProblem as problem:
+            message = f"{problem.message} (ametijuhend positions/{doc.id}.yaml)"
+            raise TemplateProblem(message, problem.path, problem.where) from None
+
+    def render_probe(self, doc: Document, epoch: int | None) -> tuple[bytes, bytes]:
+        """The same, for a document that is no position (see :mod:`ametigen.render.probe`)."""
+        return self.markdown.render(doc), self.docx.render(doc, epoch=epoch)
