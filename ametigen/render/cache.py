@@ -10,6 +10,7 @@ Any problem with a cached file just means preparing the template again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import shutil
@@ -68,6 +69,7 @@ class TemplateCache:
         return patched
 
 
+@functools.cache
 def docxtpl_version() -> str:
     """The patch is docxtpl's: a new docxtpl may patch differently."""
     from importlib.metadata import PackageNotFoundError, version
