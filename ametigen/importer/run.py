@@ -143,8 +143,8 @@ def import_source(
 
 def rebuild(root: Path, ident: str) -> tuple[str | None, list[str]]:
     """The text of the position's DOCX, built by the real pipeline; or what stops it."""
-    from ametigen.build import Renderer
     from ametigen.pipeline import resolve_some
+    from ametigen.render.renderer import Renderer
 
     resolved = resolve_some(root, [ident], {})
     errors = [str(problem) for problem in resolved.problems if not problem.warning]
