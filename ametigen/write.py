@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import tempfile
@@ -35,6 +36,8 @@ def stage(path: Path, data: bytes) -> Path | None:
         path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if hasattr(os, "fchmod"):  # mkstemp makes it private; outputs are as others' files
+            os.fchmod(handle, file_mode())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
     except BaseException:
@@ -42,6 +45,14 @@ def stage(path: Path, data: bytes) -> Path | None:
             os.unlink(name)
         raise
     return Path(name)
+
+
+@functools.cache
+def file_mode() -> int:
+    """The permissions a new file gets under the user's umask (0o644 with the usual 022)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 class Staged:

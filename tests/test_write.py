@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,19 @@ def test_stale_outputs_and_leftovers_go(tmp_path: Path) -> None:
         "a",
         "a/keep.md",
     ]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640)])
+def test_outputs_respect_the_umask(project: Path, tmp_path: Path, umask: int, mode: int) -> None:
+    """Colleagues on a shared drive and CI artifact viewers read what the build wrote."""
+    out = tmp_path / "out"
+    subprocess.run(
+        [sys.executable, "-m", "ametigen", "-C", str(project), "build", "--out", str(out)],
+        check=True,
+        capture_output=True,
+        preexec_fn=lambda: os.umask(umask),
+    )
+    # Jinja keeps its compiled code (in the cache of prepared templates) private by design
+    files = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith("__jinja2_")]
+    assert any(path.suffix == ".docx" for path in files)
+    assert {oct(path.stat().st_mode & 0o777) for path in files} == {oct(mode)}
