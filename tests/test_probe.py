@@ -220,3 +220,19 @@ def test_a_probe_that_passed_is_not_run_again(
     monkeypatch.setattr("ametigen.render.probe.probe", fail)
     code, err = run(project, "build")
     assert code == 0 and "1 ehitatud" in err
+
+
+def test_fields_a_layout_declares_are_probed_where_it_places_them(project: Path) -> None:
+    import shutil
+
+    from ametigen.load.project import load_sources
+    from ametigen.render.probe import probe_layouts
+    from ametigen.render.renderer import Renderer
+
+    fixture = Path(__file__).parent / "fixtures" / "layouts" / "juhindub"
+    shutil.copytree(fixture, project / "templates" / "layouts" / "juhindub")
+    layouts = load_sources(project).layouts
+    found = probe_layouts({"juhindub": layouts["juhindub"]}, Renderer)["juhindub"]
+    assert not found.problems
+    for key in ("teenistuskoha_asukoht", "ametisse_nimetab", "juhindub"):  # row, row, section
+        assert found.prints(f"fields.{key}"), key

@@ -153,15 +153,49 @@ class _Builder:
 
     def numbers(self, full: bool) -> d.Numbers:
         present = {key: full for key in OPTIONAL}
+        present.update({key: value is not None for key, value in self.declared().items()})
         sections = number_sections(self.layout.spec.sections, present, extra=2 if full else 0)
         return d.Numbers(sections.by_key)
+
+    def declared(self) -> dict[str, d.Declared | None]:
+        """The layout's declared fields (``doc.fields``): in the sparse document, only the
+        required ones."""
+        values: dict[str, d.Declared | None] = {}
+        for entry in self.layout.spec.fields:
+            path = f"fields.{entry.key}"
+            if self.full or entry.required:
+                items = (self.marks.text(f"{path}.items"), self.marks.text(f"{path}.items"))
+                text = self.marks.text(f"{path}.text")
+                values[entry.key] = d.Declared(entry.key, entry.label, text, items)
+            else:
+                values[entry.key] = None
+        return values
+
+    def document(self) -> d.Document:
+        """The probe document; declared fields show where their layout places them."""
+        doc: d.Document = self.fill(d.Document, "")
+        fields = self.declared()
+        rows: list[d.Row] = []
+        headings: list[str] = []
+        for entry in self.layout.spec.fields:
+            value = fields[entry.key]
+            if value is not None and entry.place == "row":
+                rows.append(d.Row(value.label, value.text))
+            elif value is not None and entry.place == "heading":
+                headings += value.items
+        return dataclasses.replace(
+            doc,
+            fields=fields,
+            general_extra=(*rows, *doc.general_extra),
+            headings=(*headings, *doc.headings),
+        )
 
 
 def probe_documents(layout: LayoutSource) -> tuple[d.Document, d.Document, _Marks]:
     """The full and the sparse probe document of ``layout``, and the full one's markers."""
     marks = _Marks()
-    full = _Builder(layout, marks, True).fill(d.Document, "")
-    sparse = _Builder(layout, _Marks(), False).fill(d.Document, "")
+    full = _Builder(layout, marks, True).document()
+    sparse = _Builder(layout, _Marks(), False).document()
     return full, sparse, marks
 
 
@@ -417,10 +451,12 @@ def unprinted_fields(resolved: Resolved, probes: Mapping[str, Probe]) -> list[Pr
         model, origins = resolved.positions[ident], resolved.origins[ident]
         for name in sorted(model.model_fields_set - _STRUCTURE, key=_order(model)):
             alias = type(model).model_fields[name].alias or name
-            value = getattr(doc, name, None)
+            path, value = name, getattr(doc, name, None)
+            if alias in doc.fields:  # declared by the layout
+                path, value = f"fields.{alias}", doc.fields[alias]
             if alias in origins.defaulted or not _filled(value):
                 continue
-            if not found.prints(name):
+            if not found.prints(path):
                 problems.append(_unprinted(origins.where(alias), alias, doc.layout))
                 continue
             inner = getattr(model, name)
