@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -179,28 +180,42 @@ def test_cli_reports_each_file(empty: Path) -> None:
     assert again.exit_code == 1 and "on juba olemas" in again.output
 
 
-def test_a_test_layout_round_trips_too(tmp_path: Path) -> None:
-    """The third layout (paragraphs, inline labels "Üksus: …", agency rows and sections)."""
-    from ametigen.build import build
-    from tests.test_layouts import FIXTURE, POSITION, word_template
+def kolmas(project: Path) -> dict[str, str]:
+    from tests import test_layouts
 
-    project = tmp_path / "kolmas"
-    project.mkdir()
-    shutil.copy(REPO / "ametigen.yaml", project / "ametigen.yaml")
-    shutil.copytree(REPO / "templates", project / "templates")
     layout = project / "templates" / "layouts" / "kolmas"
-    shutil.copytree(FIXTURE, layout)
-    word_template(layout / "ametijuhend.docx")
-    write_tree(project, {"positions/ministeerium/nounik.yaml": POSITION})
-    build(project, out=tmp_path / "out")
-    original = tmp_path / "out" / "docx" / "ministeerium" / "nounik.docx"
-    shutil.rmtree(project / "positions")
-    (project / "positions").mkdir()
-    [report] = import_files(project, [original], ident="nounik")
-    assert report.layout == "kolmas" and report.unplaced == []
-    text, problems = rebuild(project, "nounik")
-    assert problems == []
-    assert text == docx_text(original)
+    shutil.copytree(test_layouts.FIXTURE, layout)
+    test_layouts.word_template(layout / "ametijuhend.docx")
+    return {"ministeerium/nounik": test_layouts.POSITION}
+
+
+def juhindub(project: Path) -> dict[str, str]:
+    from tests import test_declared_fields
+
+    shutil.copytree(test_declared_fields.FIXTURE, project / "templates" / "layouts" / "juhindub")
+    return {"inspektor": test_declared_fields.POSITION, "direktor": test_declared_fields.DIRECTOR}
+
+
+@pytest.mark.parametrize("make_layout", [kolmas, juhindub])
+def test_the_test_layouts_round_trip_too(
+    empty: Path, tmp_path: Path, make_layout: Callable[[Path], dict[str, str]]
+) -> None:
+    """Paragraph layouts with inline labels ("Üksus: …"), agency rows and sections, and a
+    layout's declared fields (a row, a section of its own)."""
+    from ametigen.build import build
+
+    positions = make_layout(empty)
+    write_tree(empty, {f"positions/{ident}.yaml": text for ident, text in positions.items()})
+    build(empty, out=tmp_path / "out")
+    shutil.rmtree(empty / "positions")
+    (empty / "positions").mkdir()
+    for ident in positions:
+        original = tmp_path / "out" / "docx" / f"{ident}.docx"
+        [report] = import_files(empty, [original], ident=ident)
+        assert report.unplaced == []
+        text, problems = rebuild(empty, ident)
+        assert problems == []
+        assert text == docx_text(original)
 
 
 @given(

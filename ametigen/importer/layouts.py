@@ -19,7 +19,9 @@ from ametigen.resolve import document as d
 from ametigen.resolve.numbering import number_sections
 from ametigen.schema import SECTIONS
 
-_MARKER = re.compile(r"⟦([a-z_]+)⟧")
+_MARKER = re.compile(r"⟦([^⟧]+)⟧")
+FIELD = "field:"
+"""Slot prefix of a field the layout declares (layout.yaml ``fields``): ``field:juhindub``."""
 _NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
 _HEADING = re.compile(r"^(\d+)\.\s+(\D.*)$")
 
@@ -66,6 +68,10 @@ class LayoutKnowledge:
     extra_rows: set[str] = field(default_factory=set)
     """Parts that print agency rows: "general", "requirements"."""
     amendment_labelled: bool = False
+    declared: dict[str, str] = field(default_factory=dict)
+    """The layout's own fields: key → kind (text, texts, reference)."""
+    heading_fields: list[str] = field(default_factory=list)
+    """Declared fields printed as lines above the title, in order."""
     placeholder: tuple[str, str] | None = None
     """What the layout prints for a signer not named ("{Allkirjastaja}", "{Ametikoht}")."""
     signature: str | None = None
@@ -82,6 +88,15 @@ def probe_document(layout: LayoutSource, agency: str, approver: str | None) -> d
     m = marker
     numbers = number_sections(layout.spec.sections, {}, extra=1)
     nr = d.Numbers(numbers.by_key)
+    fields = {
+        entry.key: d.Declared(entry.key, entry.label, m(FIELD + entry.key), (m(FIELD + entry.key),))
+        for entry in layout.spec.fields
+    }
+    rows = tuple(
+        d.Row(entry.label, m(FIELD + entry.key))
+        for entry in layout.spec.fields
+        if entry.place == "row"
+    )
     return d.Document(
         id="probe",
         layout=layout.name,
@@ -99,7 +114,7 @@ def probe_document(layout: LayoutSource, agency: str, approver: str | None) -> d
         special_conditions=m("special_conditions"),
         state_secret=m("state_secret"),
         national_defence=m("national_defence"),
-        general_extra=(d.Row(m("general_label"), m("general_text")),),
+        general_extra=(*rows, d.Row(m("general_label"), m("general_text"))),
         nr=nr,
         tasks=(
             d.Task(
@@ -132,6 +147,10 @@ def probe_document(layout: LayoutSource, agency: str, approver: str | None) -> d
         amendment=(m("amendment"),),
         approval=None,
         signer=d.Signer(m("signer_name"), m("signer_title")),
+        fields=dict(fields),
+        headings=tuple(
+            m(FIELD + entry.key) for entry in layout.spec.fields if entry.place == "heading"
+        ),
     )
 
 
@@ -154,7 +173,8 @@ def learn(layout: LayoutSource, agency: str, approver: str | None) -> LayoutKnow
     if key not in _LEARNT:
         doc = probe_document(layout, agency, approver)
         units = docx_units(DocxTemplate(layout.docx).render(doc, epoch=None))
-        known = from_units(layout.name, units, doc.nr.by_key)
+        declared: dict[str, str] = {entry.key: entry.kind for entry in layout.spec.fields}
+        known = from_units(layout.name, units, doc.nr.by_key, declared)
         placeholder = layout.spec.signer_placeholder
         if placeholder is not None:
             known.placeholder = (placeholder.name, placeholder.title)
@@ -162,9 +182,16 @@ def learn(layout: LayoutSource, agency: str, approver: str | None) -> LayoutKnow
     return _LEARNT[key]
 
 
-def from_units(name: str, units: list[Unit], numbers: dict[str, int]) -> LayoutKnowledge:
+def from_units(
+    name: str, units: list[Unit], numbers: dict[str, int], declared: dict[str, str]
+) -> LayoutKnowledge:
     known = LayoutKnowledge(name)
-    by_number = {number: key for key, number in numbers.items() if key in SECTIONS}
+    known.declared = dict(declared)
+    by_number = {
+        number: key if key in SECTIONS else FIELD + key
+        for key, number in numbers.items()
+        if key in SECTIONS or key in declared
+    }
     for index, unit in enumerate(units):
         found = _MARKER.findall(unit.text)
         if not found:
@@ -180,7 +207,11 @@ def from_units(name: str, units: list[Unit], numbers: dict[str, int]) -> LayoutK
             continue
         if slot == "signer_name":
             known.signature = _label_of(units, index)
-        if slot not in SCALARS and slot not in LISTS:
+        if slot.startswith(FIELD) and not known.headings.get(norm(unit.text)):
+            if slot in {FIELD + key for key in declared} and index < _title_index(units):
+                known.heading_fields.append(slot)
+                continue
+        elif slot not in SCALARS and slot not in LISTS:
             continue
         before = unit.text.split(marker(slot))[0]
         if norm(before):
@@ -195,6 +226,11 @@ def from_units(name: str, units: list[Unit], numbers: dict[str, int]) -> LayoutK
     for text in [*known.labels, norm(known.signature or "")]:
         known.fixed.discard(text)
     return known
+
+
+def _title_index(units: list[Unit]) -> int:
+    """Where the title part starts: the first numbered heading (or the end)."""
+    return next((i for i, unit in enumerate(units) if _HEADING.match(unit.text)), len(units))
 
 
 def _label_of(units: list[Unit], index: int) -> str | None:

@@ -12,11 +12,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ametigen.importer.layouts import SCALARS, LayoutKnowledge, norm
+from ametigen.importer.layouts import FIELD, SCALARS, LayoutKnowledge, norm
 from ametigen.importer.model import Unit
 from ametigen.importer.readers import continues, join
 from ametigen.resolve.document import EMPTY
 
+OPENED_BY_HEADING = ("purpose", "tools", "rights", "responsibilities", "amendment")
+"""Sections whose heading is the label of their one field."""
 PEOPLE = ("manager", "subordinates", "substitutes_for", "substituted_by")
 
 _TASK_NUMBER = re.compile(r"^\d+\.\d+\.?\s+")
@@ -71,6 +73,8 @@ class Draft:
     amendment: list[str] = field(default_factory=list)
     rows: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     extra_sections: list[DraftSection] = field(default_factory=list)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    """Declared fields that hold a list of texts, by slot."""
     approval: dict[str, str] | None = None
     approver: str | None = None
     signer: tuple[str, str] | None = None
@@ -118,6 +122,7 @@ class Recogniser:
         self.placeholders = {other.placeholder for other in everything if other.placeholder}
         self.signatures = {other.signature for other in everything if other.signature}
         self.signature_line = ""
+        self.inline = {slot for other in everything for slot in other.inline}
         self.label_order = sorted(self.labels, key=len, reverse=True)
         self.fixed_order = sorted(self.fixed, key=len, reverse=True)
         self.approver = approver
@@ -131,7 +136,15 @@ class Recogniser:
         self.pending: list[str] = []
         self.last_scalar = ""
         self.previous: Unit | None = None
+        self.kinds = {
+            FIELD + key: kind for other in everything for key, kind in other.declared.items()
+        }
+        self.heading_fields = list(known.heading_fields)
         self.signature: list[str] = []
+
+    def scalar(self, slot: str) -> bool:
+        """A slot that takes one text (a declared field unless it is a list of texts)."""
+        return slot in SCALARS or (slot.startswith(FIELD) and self.kinds.get(slot) != "texts")
 
     # --- entry ----------------------------------------------------------------------------
 
@@ -162,7 +175,7 @@ class Recogniser:
         if section is not None:
             self.start_section(section, text)
             return
-        if unit.level == 0 and self.label(unit, text):
+        if (unit.level == 0 or self.inline_label(text)) and self.label(unit, text):
             return
         if unit.level == 0 and self.is_fixed(text) and not self.pending:
             return
@@ -258,8 +271,10 @@ class Recogniser:
             assert found
             self.draft.extra_sections.append(DraftSection(found.group(2).strip()))
             self.sink = "extra"
-        elif section in ("purpose", "tools", "rights", "responsibilities", "amendment"):
+        elif section in OPENED_BY_HEADING or section.startswith(FIELD):
             self.open(section)
+        elif found and self.labels.get(norm(found.group(2))):
+            self.open(self.labels[norm(found.group(2))])  # a heading that labels a field
         elif section == "tasks":
             self.sink = "tasks"
         else:
@@ -304,12 +319,18 @@ class Recogniser:
         self.open(slot)
         if rest:
             self.put(Unit(rest, 0, unit.row, unit.col))
-        elif slot in SCALARS:
+        elif self.scalar(slot):
             self.sink = "labels"
         return True
 
+    def inline_label(self, text: str) -> bool:
+        """A bullet that starts with a label and a colon where a layout prints it so
+        ("- Haridus: …")."""
+        folded = norm(_NUMBER.sub("", text.split(":", 1)[0])) if ":" in text else ""
+        return self.labels.get(folded) in self.inline
+
     def filled(self, slot: str) -> bool:
-        if slot in SCALARS:
+        if self.scalar(slot):
             return bool(self.draft.scalars.get(slot))
         if slot in ("rights", "responsibilities"):
             found = self.draft.lists.get(slot)
@@ -339,7 +360,7 @@ class Recogniser:
         return True
 
     def open(self, slot: str) -> None:
-        self.pending = [slot] if slot in SCALARS else []
+        self.pending = [slot] if self.scalar(slot) else []
         self.sink = slot
         if slot in ("rights", "responsibilities"):
             self.draft.lists.setdefault(slot, DraftList())
@@ -349,8 +370,12 @@ class Recogniser:
     # --- content ----------------------------------------------------------------------------
 
     def content(self, unit: Unit, text: str) -> None:
-        if self.pending and self.pending[0] in SCALARS:
+        if self.pending and self.scalar(self.pending[0]):
             self.fill_pending(unit, text)
+            return
+        if self.section == "" and self.heading_fields and self.sink == "":
+            slot = self.heading_fields.pop(0)  # a heading line above the title
+            self.draft.scalars[slot] = [text]
             return
         self.put(unit)
 
@@ -381,10 +406,11 @@ class Recogniser:
 
     def put(self, unit: Unit) -> None:
         text = unit.text.strip()
+        self.next_list(unit, text)
         sink = self.sink
         if self.amendment_after(text):
             return
-        if sink in SCALARS:
+        if self.scalar(sink):
             self.pending = []
             if sink not in self.draft.scalars:
                 self.draft.scalars[sink] = [text]
@@ -399,6 +425,8 @@ class Recogniser:
             self.competence(self.draft.competences[sink], unit, text)
         elif sink == "amendment":
             self.paragraph(self.draft.amendment, unit, text)
+        elif sink.startswith(FIELD):
+            self.paragraph(self.draft.texts.setdefault(sink, []), unit, text)
         elif sink == "extra":
             section = self.draft.extra_sections[-1]
             self.paragraph(section.items if unit.level else section.paragraphs, unit, text)
@@ -408,6 +436,17 @@ class Recogniser:
             rows[-1] = (label, f"{before}\n{text}" if before else text)
         else:
             self.draft.unplaced.append(text)
+
+    def next_list(self, unit: Unit, text: str) -> None:
+        """Rights and responsibilities printed one after the other without a label between: a
+        bullet equal to an item of another block than the rights' own starts responsibilities."""
+        block = self.amendment_texts.get(" ".join(text.split()))
+        if self.sink != "rights" or block is None or not unit.level:
+            return
+        own = self.list_block.setdefault("rights", block)
+        if own != block and not self.filled("responsibilities"):
+            self.open("responsibilities")
+            self.list_block["responsibilities"] = block
 
     def amendment_after(self, text: str) -> bool:
         """In a layout that prints the amendment clauses without a heading, a paragraph equal to

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from ametigen.importer.blockmatch import BlockIndex
-from ametigen.importer.layouts import SCALARS
+from ametigen.importer.layouts import FIELD, SCALARS
 from ametigen.importer.recognise import Draft
 from ametigen.schema import Position, Requirements
 
@@ -81,9 +81,9 @@ def position_data(draft: Draft, blocks: BlockIndex) -> dict[str, Any]:
             data[key(Position, name)] = competences
         elif name in ("rights", "responsibilities"):
             found = draft.lists.get(name)
-            # absent: an explicit empty value, so that the organisation's default stays out
+            # absent: an explicit empty list, so that the organisation's default stays out
             data[key(Position, name)] = (
-                blocks.shared_list(found.intro, found.items) if found else None
+                blocks.shared_list(found.intro, found.items) if found else []
             )
         elif name == "tools":
             tools = draft.scalar("tools")
@@ -100,8 +100,22 @@ def position_data(draft: Draft, blocks: BlockIndex) -> dict[str, Any]:
             ]
         elif name == "amendment":
             data[key(Position, name)] = [blocks.text(text) for text in draft.amendment]
-        elif name == "signer" and draft.signer is not None:
+        if name == "amendment":
+            data.update(declared_data(draft))
+        if name == "signer" and draft.signer is not None:
             data[key(Position, name)] = {"nimi": draft.signer[0], "ametikoht": draft.signer[1]}
+    return data
+
+
+def declared_data(draft: Draft) -> dict[str, Any]:
+    """The layout's own fields, under their keys."""
+    data: dict[str, Any] = {}
+    for slot in draft.scalars:
+        if slot.startswith(FIELD) and (value := draft.scalar(slot)) is not None:
+            data[slot.removeprefix(FIELD)] = value
+    for slot, items in draft.texts.items():
+        if items:
+            data[slot.removeprefix(FIELD)] = items
     return data
 
 
