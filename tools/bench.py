@@ -189,6 +189,8 @@ def measure(count: int) -> list[Row]:
         rows.append(Row("ametigen --help", best(5, lambda: ametigen(project, "--help")), "s", 0.3))
         check = best(3, lambda: ametigen(project, "check"))
         rows.append(Row(f"check, {count} positions", check, "s", 3.0))
+        shared = best(3, lambda: ametigen(project, "blocks"))
+        rows.append(Row(f"blocks (shared wording), {count} positions", shared, "s", 5.0))
         full = ametigen(project, "build")
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         rows.append(Row(f"full build, {count} positions", full, "s", 10.0, "DOCX + Markdown"))

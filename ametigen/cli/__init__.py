@@ -18,6 +18,7 @@ from ametigen import __version__
 F = TypeVar("F", bound=Callable[..., Any])
 
 COMMANDS = {
+    "blocks": "ametigen.cli.blocks",
     "build": "ametigen.cli.build",
     "check": "ametigen.cli.check",
     "diff": "ametigen.cli.diff",

@@ -154,6 +154,12 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _text)
 
 
+def scalar(text: str) -> str:
+    """One text as a YAML value on one line, quoted where it must be."""
+    written = yaml.dump(text, Dumper=_Dumper, allow_unicode=True, width=1_000_000)
+    return written.removesuffix("\n...\n").strip()
+
+
 def dump(data: dict[str, Any], unplaced: list[str], source: str) -> str:
     """The position file's text."""
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
