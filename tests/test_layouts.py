@@ -121,3 +121,25 @@ def test_same_yaml_builds_in_every_layout(third: Path, tmp_path: Path) -> None:
         markdown = (tmp_path / layout / "md" / "ministeerium" / "nounik.md").read_text("utf-8")
         for words in ("Kantsler", "Valves ühel nädalal kuus.", "Eelnõud on koostatud."):
             assert words in markdown, (layout, words)
+
+
+def test_markdown_whitespace_rules() -> None:
+    """The rules the README states for Markdown templates (trim_blocks, lstrip_blocks)."""
+    from ametigen.render.environment import markdown_environment
+    from ametigen.render.mdescape import finish
+
+    env = markdown_environment()
+
+    def render(source: str, **values: object) -> str:
+        return finish(env.from_string(source).render(**values))
+
+    # a block tag on a line of its own prints nothing, not even its line break; indented too
+    assert render("A\n{% if x %}\nB\n  {% endif %}\nC\n", x=True) == "A\nB\nC\n"
+    assert render("A\n{% if x %}\nB\n{% endif %}\nC\n", x=False) == "A\nC\n"
+    # a block tag at the end of a text line eats that line's break: the next line runs on
+    assert render("KINNITATUD{% if x %} nr 1{% endif %}\nLisa 4\n", x=True) == (
+        "KINNITATUD nr 1Lisa 4\n"
+    )
+    # … a value at the end of the line keeps it; a blank line is written outside the tags
+    assert render("KINNITATUD {{ nr }}\nLisa 4\n", nr="1") == "KINNITATUD 1\nLisa 4\n"
+    assert render("A\n{% if x %}\n\nB\n{% endif %}\n", x=True) == "A\n\nB\n"

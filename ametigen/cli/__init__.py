@@ -23,6 +23,7 @@ COMMANDS = {
     "check": "ametigen.cli.check",
     "diff": "ametigen.cli.diff",
     "import": "ametigen.cli.import_",
+    "init": "ametigen.cli.init",
     "list": "ametigen.cli.list",
     "new": "ametigen.cli.new",
     "order": "ametigen.cli.order",
