@@ -9,6 +9,7 @@ which neither pads years nor knows Estonian.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 MONTHS = (
     "jaanuar",
@@ -42,23 +43,25 @@ MONTHS_GENITIVE = (
 )
 """Month names, genitive."""
 
-FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
-"""What a source may type: dd.mm.yyyy or yyyy-mm-dd."""
+_YEAR = "(?:19|[2-9][0-9])[0-9][0-9]"  # 1900 and later
+PATTERN = f"^(?:[0-9]{{1,2}}\\.[0-9]{{1,2}}\\.{_YEAR}|{_YEAR}-[0-9]{{1,2}}-[0-9]{{1,2}})$"
+"""What a source may type as a date: dd.mm.yyyy or yyyy-mm-dd, a year from 1900 on. The
+loader (:func:`parse_date`) and the JSON Schema both use this one pattern; only whether the
+day exists in that month is left to the calendar."""
 
-FIRST_YEAR = 1900
+_TYPED = re.compile(PATTERN)
 
 
 def parse_date(text: str) -> dt.date | None:
-    """The date typed as dd.mm.yyyy or yyyy-mm-dd (year from 1900), or None."""
+    """The date typed as dd.mm.yyyy or yyyy-mm-dd (see PATTERN), or None."""
     text = text.strip()
-    for fmt in FORMATS:
-        try:
-            date = dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        if date.year >= FIRST_YEAR:
-            return date
-    return None
+    if not _TYPED.match(text):
+        return None
+    year, month, day = text.split("-") if "-" in text else reversed(text.split("."))
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:  # 31.02.2024
+        return None
 
 
 def numeric(date: dt.date) -> str:

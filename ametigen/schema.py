@@ -26,13 +26,10 @@ from pydantic import (
 )
 
 from ametigen.dates import parse_date
+from ametigen.textchars import CONTROL_CLASS
 
 ITEM_ID = re.compile(r"^[a-z0-9_-]+$")
 BLOCK_REF = re.compile(r"^[a-z0-9_/-]+(\.[a-z0-9_-]+)?$")
-
-
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Control characters other than tab and newline: Word cannot hold most, Markdown breaks lines."""
 
 
 def _as_list(value: Any) -> Any:
@@ -44,9 +41,7 @@ def _as_list(value: Any) -> Any:
 
 Text = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, pattern=f"^[^{CONTROL.pattern[1:-1]}]*$"
-    ),
+    StringConstraints(strip_whitespace=True, min_length=1, pattern=f"^[^{CONTROL_CLASS}]*$"),
 ]
 """Text as typed; whitespace around it is dropped; empty text and control characters are
 errors (checked by pydantic's core: 70,000 texts in 2,000 positions)."""

@@ -16,7 +16,8 @@ from pydantic_core import ErrorDetails
 
 from ametigen.errors import Mark, Problem
 from ametigen.load.yamlfile import LoadedYaml
-from ametigen.schema import CONTROL, SOURCE_MODELS
+from ametigen.schema import SOURCE_MODELS
+from ametigen.textchars import problem_text
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -129,12 +130,7 @@ def message(detail: ErrorDetails, parent: Any, model: type[BaseModel] | None = N
     if kind == "string_too_short":
         return "tekst on tühi; kirjuta siia tekst või jäta väli ära"
     if kind == "string_pattern_mismatch":
-        control = CONTROL.search(str(value))
-        code = f" U+{ord(control.group()):04X}" if control else ""
-        return (
-            f"tekstis on nähtamatu juhtmärk{code}; kustuta see "
-            "(reavahetuse jaoks alusta uut rida, tabulaatori jaoks kasuta \\t)"
-        )
+        return problem_text(str(value)) or "tekstis on nähtamatu juhtmärk; kustuta see"
     return str(detail["msg"])
 
 

@@ -56,3 +56,29 @@ def test_join_and() -> None:
     assert join_and(["4"]) == "4"
     assert join_and(["4", "5"]) == "4 ja 5"
     assert join_and([4, 5, 7]) == "4, 5 ja 7"
+
+
+def test_the_json_schema_uses_the_loaders_date_pattern() -> None:
+    from ametigen.review.jsonschema import schemas
+
+    approval = schemas()["position.schema.json"]["$defs"]["Approval"]
+    assert approval["properties"]["kuupäev"]["anyOf"][0]["pattern"] == dates.PATTERN
+
+
+@given(st.text(alphabet="0123456789.- ", max_size=12))
+def test_the_loader_takes_exactly_the_dates_the_pattern_takes(text: str) -> None:
+    """One rule: a date the pattern (and so the JSON Schema) takes is read by the loader,
+    unless that day is not in the calendar (31.02.), and the loader reads nothing else."""
+    import re
+
+    typed = text.strip()
+    matches = re.fullmatch(dates.PATTERN, typed) is not None
+    parsed = dates.parse_date(text)
+    assert parsed is None or matches
+    if matches and parsed is None:
+        day, month, year = typed.split(".") if "." in typed else reversed(typed.split("-"))
+        try:
+            dt.date(int(year), int(month), int(day))
+        except ValueError:
+            return
+        raise AssertionError(f"{text!r} fits the pattern but is not read")

@@ -94,4 +94,7 @@ def test_control_characters_are_refused_with_their_line(workspace: Path) -> None
         resolve(workspace)
     (problem,) = caught.value.problems
     assert str(problem).startswith("positions/x.yaml:")
-    assert "eesmärk: tekstis on nähtamatu juhtmärk U+000D" in str(problem)
+    line = text.splitlines().index('eesmärk: "a\\rb"') + 1
+    assert str(problem).startswith(
+        f"positions/x.yaml:{line}:10: tekstis on nähtamatu juhtmärk U+000D"
+    )

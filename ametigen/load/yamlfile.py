@@ -26,6 +26,7 @@ from yaml.events import (
 )
 
 from ametigen.errors import Mark, Problem, SourceErrors
+from ametigen.textchars import codepoint, problem_text
 
 KeyPath = tuple[str | int, ...]
 
@@ -39,8 +40,6 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _STANDARD_TAG = "tag:yaml.org,2002:"
 # Characters a YAML file may not contain at all (the YAML "printable" set, inverted).
 _NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# Characters XML 1.0 cannot carry; a DOCX would be corrupt with them.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _INDENT_ISSUE = (
     "taane (tühikud rea alguses) ei klapi ümbritsevate ridadega, või jätkub tekst pärast "
     "lõpetavat jutumärki; kui väärtus algab jutumärgi või ülakomaga, pane kogu tekst "
@@ -145,7 +144,7 @@ def load_yaml_text(text: str | bytes, path: Path, origin: Path | None = None) ->
     if bad is not None:
         raise _error(
             path,
-            f"failis on nähtamatu juhtmärk {_codepoint(bad.group())}, mida "
+            f"failis on nähtamatu juhtmärk {codepoint(bad.group())}, mida "
             "YAML ei luba (see tuleb sageli kopeerimisel kaasa); kustuta see märk",
             _position(text, bad.start()),
         )
@@ -291,7 +290,7 @@ class _Builder:
                 if value in _NULLS and not as_key:
                     value = None
             elif event.style == '"':  # only escapes can make characters XML cannot carry
-                self.check_xml(value, event)
+                self.check_characters(value, event)
         elif type(event) is AliasEvent:
             self.nodes -= 1  # the nodes it expands to are counted
             return self.alias(event, start, path, as_key)
@@ -354,15 +353,10 @@ class _Builder:
             message = f"fail on liiga suur (üle {_number(MAX_NODES)} väärtuse); jaga see osadeks"
         raise SourceErrors([*self.problems, Problem(self.path, message, mark)])
 
-    def check_xml(self, text: str, event: Event) -> None:
-        bad = _XML_INVALID.search(text)
-        if bad is not None:
-            self.problem(
-                f"tekstis on nähtamatu juhtmärk {_codepoint(bad.group())}, mida "
-                "Wordi fail ei talu; kustuta see (jutumärkides tekstis näiteks "
-                "järjend „\\x01“ või „\\u0001“)",
-                event,
-            )
+    def check_characters(self, text: str, event: Event) -> None:
+        message = problem_text(text)
+        if message is not None:
+            self.problem(message, event)
 
     def sequence(self, path: KeyPath) -> list[Any]:
         items: list[Any] = []
@@ -438,10 +432,6 @@ def _yaml_mark(mark: Any) -> Mark | None:
 def _position(text: str, index: int) -> Mark:
     line_start = text.rfind("\n", 0, index) + 1
     return Mark(text.count("\n", 0, index) + 1, index - line_start + 1)
-
-
-def _codepoint(char: str) -> str:
-    return f"U+{ord(char):04X}"
 
 
 def _number(count: int) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ametigen import dates
 from ametigen.schema import ITEM_ID, Competence, Organisation, Position, Source, Task
 from ametigen.write import write_atomic
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DATE = {
     "type": "string",
-    "pattern": r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2})$",
+    "pattern": dates.PATTERN,
     "description": "Kuupäev kujul pp.kk.aaaa, nt 13.12.2024.",
 }
 
