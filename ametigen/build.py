@@ -29,6 +29,7 @@ from ametigen.incremental import (
 from ametigen.load.project import POSITIONS, LayoutSource, files_by_id, find_root, position_id
 from ametigen.parallel import map_forked
 from ametigen.render.renderer import Renderer
+from ametigen.resolve.affected import ordered, resolve_all, resolve_changed
 from ametigen.write import (
     Staged,
     exclusive,
@@ -103,15 +104,6 @@ class Present:
         return remove_files(stale, out)
 
 
-@dataclass
-class Resolution:
-    """The documents this build resolved (all, or only the changed ones) and the warnings."""
-
-    resolved: Resolved
-    warnings: list[Problem]
-    complete: bool  # every position was resolved
-
-
 def build(
     project: Path,
     *,
@@ -142,36 +134,40 @@ def _build(
     now = scan(root)
     selected = select(now.positions, positions, root)
     state = load_state(out)
-    changed = state.changed(now, epoch)
+    changes = state.changed(now, epoch)
     present = Present.of(out)
     complete = present.complete()
-    if changed is not None:
-        changed |= {ident for ident in selected if ident not in complete}
-        if not changed:
+    if changes is not None:
+        changes.edited |= {ident for ident in selected if ident not in complete}
+        if not changes:
             raise_errors(state.warnings, strict=strict)
             report = BuildReport(unchanged=selected, warnings=state.warnings)
             if not positions:
                 report.removed = present.remove_deleted(out, now.positions)
             return report
-    resolution = resolve_changed(root, state, changed) if changed is not None else None
+    resolution = resolve_changed(root, state, changes) if changes is not None else None
     resolution = resolution or resolve_all(root)
     layouts = {name: now.layout(name) for name in resolution.resolved.layouts}
     renderers = Renderers(resolution.resolved.layouts, out)
-    resolution.warnings += renderers.probe(resolution.resolved, layouts)
+    probed = renderers.probe(resolution.resolved, layouts)
+    resolution.warnings = ordered([*resolution.warnings, *probed])
     raise_errors(resolution.warnings, strict=strict)
     documents = resolution.resolved.documents
 
     report = BuildReport(warnings=resolution.warnings)
-    entries = dict(state.entries) if not resolution.complete else {}
+    entries = {} if resolution.complete else dict(state.entries)
+    for ident in changes.removed if changes is not None else ():
+        entries.pop(ident, None)
     pending: list[str] = []
     wanted = set(selected)
     for ident, doc in documents.items():
         old = state.entries.get(ident)
         fingerprint = digest(generator_fingerprint(), layouts[doc.layout], f"{epoch}", repr(doc))
+        known = resolution.summaries[ident]
         if ident not in wanted:
-            entries[ident] = summary(resolution.resolved, ident, "", old.fingerprint if old else "")
+            entries[ident] = Entry("", old.fingerprint if old else "", known)
             continue
-        entries[ident] = summary(resolution.resolved, ident, now.positions[ident], fingerprint)
+        entries[ident] = Entry(now.positions[ident], fingerprint, known)
         if old is not None and old.fingerprint == fingerprint and ident in complete:
             report.unchanged.append(ident)
         else:
@@ -201,45 +197,6 @@ def _build(
     next_state = State(now.context, epoch, entries, resolution.warnings)
     write_atomic(out / STATE_FILE, encode_state(next_state))
     return report
-
-
-def resolve_all(root: Path) -> Resolution:
-    from ametigen.pipeline import resolve_checked
-
-    resolved = resolve_checked(root)
-    return Resolution(resolved, resolved.problems, complete=True)
-
-
-def resolve_changed(root: Path, state: State, changed: set[str]) -> Resolution | None:
-    """Resolve only the ``changed`` positions, or None when that is not enough.
-
-    It is enough when their titles and references (what other documents and the organisation
-    checks read from them) are as before, and none of them had a warning: then everything else
-    is as the last build left it.
-    """
-    from ametigen.pipeline import resolve_some
-
-    changed_files = {position_file(ident) for ident in changed}
-    if any(str(problem.path) in changed_files for problem in state.warnings):
-        return None
-    known = {ident: entry.title for ident, entry in state.entries.items() if ident not in changed}
-    resolved = resolve_some(root, changed, known)
-    if any(not problem.warning for problem in resolved.problems):
-        return None  # report every error of the project, as a full build does
-    for ident in changed:
-        new = summary(resolved, ident, "", "")
-        old = state.entries[ident]
-        if (new.title, new.people) != (old.title, old.people):
-            return None
-    warnings = list(dict.fromkeys([*state.warnings, *resolved.problems]))
-    return Resolution(resolved, warnings, complete=False)
-
-
-def summary(resolved: Resolved, ident: str, source: str, fingerprint: str) -> Entry:
-    """The state entry of a resolved position."""
-    model = resolved.positions[ident]
-    people = (model.manager, model.subordinates, model.substitutes_for, model.substituted_by)
-    return Entry(source, fingerprint, model.title, digest(repr(people)))
 
 
 # ---------------------------------------------------------------- rendering, on every core

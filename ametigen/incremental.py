@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from ametigen.errors import Mark, Problem
 from ametigen.load.project import LAYOUTS, ORG_FILE, POSITIONS, files_by_id
 
 STATE_FILE = ".ametigen-state.json"
-FORMAT = 2
+FORMAT = 3
 TEMPLATES = "templates"
 MACROS = "macros"
 
@@ -56,14 +56,37 @@ def scan(root: Path) -> Scan:
     return Scan(positions, others)
 
 
+Link = tuple[str, str | None, str | None]
+"""One entry of a people field: (field, referenced position id or None, plain text or None)."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What references to a position and the organisation checks read from it."""
+
+    title: str
+    unit: str
+    links: tuple[Link, ...]  # its people fields, in order
+
+
 @dataclass(frozen=True)
 class Entry:
     """What the last build knew of one position."""
 
     source: str  # sha256 of its file when its outputs were last made or checked; "" = unknown
     fingerprint: str  # of everything its outputs' bytes depend on
-    title: str  # what references to it print
-    people: str  # hash of what the organisation checks read from it
+    summary: Summary
+
+
+@dataclass
+class Changes:
+    """Positions added or edited since the last build, and positions removed."""
+
+    edited: set[str]
+    removed: set[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.edited or self.removed)
 
 
 @dataclass
@@ -75,13 +98,18 @@ class State:
     entries: dict[str, Entry] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
-    def changed(self, now: Scan, epoch: int | None) -> set[str] | None:
-        """Positions whose files changed; None if anything else did (then resolve them all)."""
+    def changed(self, now: Scan, epoch: int | None) -> Changes | None:
+        """Positions whose files changed, came or went; None if anything else did (then
+        resolve them all)."""
         if self.context != now.context or self.epoch != epoch:
             return None
-        if set(self.entries) != set(now.positions):
-            return None  # added or removed: titles and references may now mean other things
-        return {i for i, source in now.positions.items() if self.entries[i].source != source}
+        entries = self.entries
+        edited = {
+            ident
+            for ident, source in now.positions.items()
+            if (entry := entries.get(ident)) is None or entry.source != source
+        }
+        return Changes(edited, {ident for ident in entries if ident not in now.positions})
 
 
 def load_state(out: Path) -> State:
@@ -93,7 +121,7 @@ def load_state(out: Path) -> State:
         return State(
             context=str(raw["context"]),
             epoch=raw["epoch"],
-            entries={str(k): Entry(**v) for k, v in raw["entries"].items()},
+            entries={str(k): _entry(v) for k, v in raw["entries"].items()},
             warnings=[_problem(item) for item in raw["warnings"]],
         )
     except Exception:  # any damage at all: build everything, as if there were no state
@@ -108,7 +136,7 @@ def encode_state(state: State) -> bytes:
         "context": state.context,
         "epoch": state.epoch,
         "warnings": [_raw_problem(problem) for problem in state.warnings],
-        "entries": {k: asdict(v) for k, v in sorted(state.entries.items())},
+        "entries": {k: _raw_entry(v) for k, v in sorted(state.entries.items())},
     }
     return (json.dumps(raw, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
@@ -133,6 +161,17 @@ def _file_hash(path: Path | str) -> str:
             return hashlib.sha256(stream.read()).hexdigest()
     except OSError as error:
         return f"unreadable: {error.strerror}"
+
+
+def _raw_entry(entry: Entry) -> list[Any]:
+    summary = entry.summary
+    return [entry.source, entry.fingerprint, summary.title, summary.unit, summary.links]
+
+
+def _entry(raw: list[Any]) -> Entry:
+    source, fingerprint, title, unit, links = raw
+    links = tuple((str(f), t, x) for f, t, x in links)
+    return Entry(str(source), str(fingerprint), Summary(str(title), str(unit), links))
 
 
 def _raw_problem(problem: Problem) -> dict[str, Any]:

@@ -131,6 +131,54 @@ def test_a_referenced_title_change_rebuilds_the_referring_document(project: Path
     ).read_text("utf-8")
 
 
+def test_title_and_reference_edits_read_only_the_positions_they_reach(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ametigen.pipeline
+
+    expert = project / "positions/oiguse-ja-jarelevalve/ekspert.yaml"
+    edit(expert, "vahetu_juht: Juhtivspetsialist", "vahetu_juht: Osakonnajuhataja")
+    edit(
+        expert,
+        "struktuuriüksus: Õiguse ja järelevalve osakond",
+        "struktuuriüksus: Teenuste osakond",
+    )
+    looks_like = "on ametikoha nimetus"
+    assert any(looks_like in p.message for p in build(project).warnings)  # a title, nearby
+
+    def everything(root: Path) -> None:
+        raise AssertionError("an edit of positions should not resolve them all")
+
+    read: list[set[str]] = []
+    resolve_some = ametigen.pipeline.resolve_some
+    monkeypatch.setattr(ametigen.build, "resolve_all", everything)
+    monkeypatch.setattr(
+        ametigen.pipeline,
+        "resolve_some",
+        lambda root, only, known: read.append(set(only)) or resolve_some(root, only, known),
+    )
+    head = project / "positions/teenuste/osakonnajuhataja.yaml"
+    edit(head, "ametinimetus: Osakonnajuhataja", "ametinimetus: Direktor")
+    report = build(project)
+    assert report.built == ["teenuste/osakonnajuhataja"]  # the text "Osakonnajuhataja" stays
+    assert read[-1] == {"teenuste/osakonnajuhataja", "oiguse-ja-jarelevalve/ekspert"}
+    assert not any(looks_like in p.message for p in report.warnings)  # no longer a title
+
+    edit(
+        expert,
+        "vahetu_juht: Osakonnajuhataja",
+        "vahetu_juht: {ametikoht: teenuste/osakonnajuhataja}",
+    )
+    assert build(project).built == ["oiguse-ja-jarelevalve/ekspert"]
+    edit(head, "ametinimetus: Direktor", "ametinimetus: Juhataja")
+    report = build(project)
+    assert report.built == ["oiguse-ja-jarelevalve/ekspert", "teenuste/osakonnajuhataja"]
+    assert read[-1] == {"teenuste/osakonnajuhataja", "oiguse-ja-jarelevalve/ekspert"}
+    assert "**Vahetu juht:** Juhataja" in (
+        project / "build/md/oiguse-ja-jarelevalve/ekspert.md"
+    ).read_text("utf-8")
+
+
 def test_macro_org_and_epoch_changes_rebuild_everything(project: Path) -> None:
     build(project)
     edit(project / "templates/macros/markdown.j2", "KINNITATUD", "KINNITATUD ")

@@ -11,10 +11,11 @@ of managers — is only a warning: it may be that post. Titles of other units
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ametigen.errors import Problem
+from ametigen.incremental import Summary
 from ametigen.resolve.resolve import Resolved
 from ametigen.resolve.where import Where
 from ametigen.schema import Position, PositionRef
@@ -31,51 +32,99 @@ _PEOPLE = ("vahetu_juht", "alluvad", "asendab", "asendaja")
 
 @dataclass(frozen=True)
 class Mention:
-    """One entry of a people field: a reference or a text, and where it was written."""
+    """One entry of a people field: a reference or a text, and where it was written (None for
+    a position known from the last build's state and not read now)."""
 
     field: str
     target: str | None  # position id, for a reference
     text: str | None  # the words, for plain text
-    where: Where
+    where: Where | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the checks read from one position."""
+
+    title: str
+    unit: str
+    mentions: list[Mention]
+
+    @classmethod
+    def of(cls, summary: Summary) -> Person:
+        """A position known from the state of the last build."""
+        return cls(summary.title, summary.unit, [Mention(*link) for link in summary.links])
+
+    def summary(self) -> Summary:
+        links = tuple((m.field, m.target, m.text) for m in self.mentions)
+        return Summary(self.title, self.unit, links)
+
+
+class CycleFound(Exception):
+    """A cycle of managers starts at a position known only from the state: read them all."""
 
 
 def check_organisation(resolved: Resolved) -> list[Problem]:
     """Errors and warnings about how the positions refer to each other."""
-    mentions = {ident: list(_mentions(resolved, ident)) for ident in resolved.positions}
-    managers = _managers(mentions)
+    people = read_people(resolved)
+    return check_people(people, people, resolved)
+
+
+def read_people(resolved: Resolved) -> dict[str, Person]:
+    """What the checks read from every position of ``resolved`` (kept in its summaries too)."""
+    people = {
+        ident: Person(model.title, model.unit, list(_mentions(resolved, ident)))
+        for ident, model in resolved.positions.items()
+    }
+    resolved.summaries.update((ident, person.summary()) for ident, person in people.items())
+    return people
+
+
+def check_people(
+    people: Mapping[str, Person], only: Iterable[str], resolved: Resolved
+) -> list[Problem]:
+    """The problems of the positions ``only`` (read now, in ``resolved``), given ``people``,
+    every position of the project; cycles of managers are looked for everywhere.
+
+    Raises CycleFound for a cycle whose first position was not read now.
+    """
+    managers = _managers(people)
     by_title: dict[str, list[str]] = {}
     if resolved.checks.title_as_text:
-        for other, model in resolved.positions.items():
-            by_title.setdefault(model.title, []).append(other)
+        for other, person in people.items():
+            by_title.setdefault(person.title, []).append(other)
     problems = []
-    for ident, found in mentions.items():
-        for mention in found:
+    for ident in only:
+        for mention in people[ident].mentions:
+            where = mention.where
+            assert where is not None
             if mention.target == ident:
-                problems.append(mention.where.problem("ametikoht ei saa viidata iseendale"))
-            elif mention.target is not None and mention.target in mentions:
-                problems += _mirror(ident, mention, mentions[mention.target])
+                problems.append(where.problem("ametikoht ei saa viidata iseendale"))
+            elif mention.target is not None and mention.target in people:
+                problems += _mirror(ident, mention, where, people[mention.target].mentions)
             elif mention.text is not None and mention.text in by_title:
-                near = [
-                    other
-                    for other in by_title[mention.text]
-                    if _near(resolved, managers, ident, other)
-                ]
-                problems += _looks_like_reference(ident, mention, near)
+                near = sorted(
+                    (o for o in by_title[mention.text] if _near(people, managers, ident, o)),
+                    key=lambda other: other.split("/"),  # the order of the files
+                )
+                problems += _looks_like_reference(ident, mention, where, near)
     problems += _cycles(resolved, managers)
     return problems
 
 
-def _managers(mentions: dict[str, list[Mention]]) -> dict[str, str]:
+def _managers(people: Mapping[str, Person]) -> dict[str, str]:
     """Position → its manager, where the manager is a reference to another known position."""
     return {
         ident: m.target
-        for ident, found in mentions.items()
-        for m in found
-        if m.field == "vahetu_juht" and m.target in mentions and m.target != ident
+        for ident, person in people.items()
+        for m in person.mentions
+        if m.field == "vahetu_juht"
+        and m.target is not None
+        and m.target in people
+        and m.target != ident
     }
 
 
-def _chain(managers: dict[str, str], ident: str) -> list[str]:
+def chain(managers: Mapping[str, str], ident: str) -> list[str]:
     """The managers above ``ident``, nearest first (a cycle is cut where it closes)."""
     chain: list[str] = []
     while (nxt := managers.get(chain[-1] if chain else ident)) is not None and nxt not in chain:
@@ -83,15 +132,15 @@ def _chain(managers: dict[str, str], ident: str) -> list[str]:
     return chain
 
 
-def _near(resolved: Resolved, managers: dict[str, str], ident: str, other: str) -> bool:
+def _near(people: Mapping[str, Person], managers: dict[str, str], ident: str, other: str) -> bool:
     """Whether ``other`` works close to ``ident``, so that its title written as text may mean it:
     the same unit, a unit above or below (by ``struktuuriüksus``), or the chain of managers."""
-    unit, other_unit = (_unit(resolved.positions[i].unit) for i in (ident, other))
+    unit, other_unit = (_unit(people[i].unit) for i in (ident, other))
     return (
         _within(unit, other_unit)
         or _within(other_unit, unit)
-        or other in _chain(managers, ident)
-        or ident in _chain(managers, other)
+        or other in chain(managers, ident)
+        or ident in chain(managers, other)
     )
 
 
@@ -131,7 +180,7 @@ def _people(model: Position, key: str) -> list[str | PositionRef]:
     }[key]
 
 
-def _mirror(ident: str, mention: Mention, other: list[Mention]) -> list[Problem]:
+def _mirror(ident: str, mention: Mention, where: Where, other: list[Mention]) -> list[Problem]:
     """``mention`` in ``ident`` names another position: it must name ``ident`` back."""
     counterpart = dict(_MIRRORS)[mention.field]
     back = [m for m in other if m.field == counterpart]
@@ -141,27 +190,29 @@ def _mirror(ident: str, mention: Mention, other: list[Mention]) -> list[Problem]
     if all(m.target is None for m in back):
         # The other side names no position here (empty, or text only): it may be unfinished.
         return [
-            mention.where.problem(
+            where.problem(
                 f"ametikoha „{target}“ väljal „{counterpart}“ ei ole viidet siia "
                 f"({{ametikoht: {ident}}}); lisa see sinna",
                 warning=True,
             )
         ]
     return [
-        mention.where.problem(
+        where.problem(
             f"„{target}“ väli „{counterpart}“ ei nimeta seda ametikohta; "
             f"lisa sinna {{ametikoht: {ident}}} või paranda see viide"
         )
     ]
 
 
-def _looks_like_reference(ident: str, mention: Mention, near: list[str]) -> list[Problem]:
+def _looks_like_reference(
+    ident: str, mention: Mention, where: Where, near: list[str]
+) -> list[Problem]:
     """A warning if the text is the title of positions ``near`` (and not of ``ident`` itself)."""
     if not near or ident in near:
         return []
     options = " või ".join(f"{{ametikoht: {other}}}" for other in near)
     return [
-        mention.where.problem(
+        where.problem(
             f"„{mention.text}“ on ametikoha nimetus; kui mõtled seda ametikohta, "
             f"kirjuta {options} (hoiatuse lülitab välja ametigen.yaml "
             "„kontrollid: {nimetus_tekstina: ei}“)",
@@ -182,6 +233,8 @@ def _cycles(resolved: Resolved, manager: dict[str, str]) -> list[Problem]:
             continue
         reported |= set(chain)
         loop = " → ".join([*chain, start])
+        if start not in resolved.origins:
+            raise CycleFound(start)
         where = resolved.origins[start].where("vahetu_juht")
         problems.append(where.problem(f"alluvusahel on ring: {loop}; paranda vahetu juht"))
     return problems

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ametigen.errors import Problem
+from ametigen.incremental import Summary
 from ametigen.load.project import LayoutSource, Sources, missing_layout
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.resolve import document as d
@@ -43,6 +44,8 @@ class Resolved:
     problems: list[Problem] = field(default_factory=list)
     checks: Checks = field(default_factory=Checks)
     """The organisation's settings of the checks between positions."""
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    """What the organisation checks read from each position (filled by them)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,180 @@
+"""What an edit of positions reaches: the positions an incremental build or check reads again.
+
+The state of the last build (see :mod:`ametigen.incremental`) keeps, for every position, its
+title and its links (the entries of its people fields). From them, when positions were edited,
+added or removed, and everything else (templates, blocks, the organisation file) is as before:
+
+- a position whose title changed is printed by the positions that refer to it: they are
+  resolved again (and rendered again only if their text changed);
+- a position whose title, unit or links changed may change the organisation checks of the
+  positions that refer to it (do they name each other?) and of those whose plain text equals
+  its old or new title (the "looks like a reference" warning, which also depends on units and
+  on the chain of managers: where a chain changed, the positions above and below are read
+  again too);
+- every other position is as the last build left it: its title and links come from the state,
+  and so do its warnings.
+
+Errors always lead to a full resolution, so that every error of the project is reported, as a
+build from scratch would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ametigen.errors import Problem
+from ametigen.incremental import Changes, State, Summary
+from ametigen.load.project import POSITIONS
+
+if TYPE_CHECKING:  # resolving imports the schema (pydantic): not for a build with no changes
+    from ametigen.resolve.resolve import Resolved
+
+PARTIAL_SHARE = 0.5
+"""Above this share of all positions to read again, reading them all is as cheap and simpler."""
+
+
+@dataclass
+class Resolution:
+    """The documents this run resolved (all, or only the affected ones) and the warnings."""
+
+    resolved: Resolved
+    warnings: list[Problem]
+    complete: bool  # every position was resolved
+    summaries: dict[str, Summary]  # of every position
+
+
+def resolve_all(root: Path) -> Resolution:
+    """Every position of the project, with the organisation checks."""
+    from ametigen.pipeline import resolve_checked
+
+    resolved = resolve_checked(root)
+    return Resolution(resolved, ordered(resolved.problems), True, dict(resolved.summaries))
+
+
+def resolve_changed(root: Path, state: State, changes: Changes) -> Resolution | None:
+    """Resolve the positions ``changes`` reach (see the module's description); None when that
+    is not enough: an error anywhere (a full resolution reports them all), or a warning of the
+    last build that no position file holds (several positions may have caused it)."""
+    if any(not _is_position_file(problem.path) for problem in state.warnings):
+        return None
+    known = {i: e.summary for i, e in state.entries.items() if i not in changes.removed}
+    resolved = _resolve(root, changes.edited, known)
+    if resolved is None:
+        return None
+    old = {ident: entry.summary for ident, entry in state.entries.items()}
+    reach = reached(changes, old, resolved)
+    if len(reach) > PARTIAL_SHARE * max(len(known), 1):
+        return None
+    if reach - set(resolved.positions):
+        resolved = _resolve(root, reach, known)
+        if resolved is None:
+            return None
+    problems = _organisation(resolved, known)
+    if problems is None or any(not problem.warning for problem in problems):
+        return None
+    summaries = {**known, **resolved.summaries}
+    again = {f"{POSITIONS}/{ident}.yaml" for ident in (*resolved.positions, *changes.removed)}
+    kept = [problem for problem in state.warnings if str(problem.path) not in again]
+    warnings = ordered([*kept, *problems, *resolved.problems])
+    return Resolution(resolved, warnings, False, summaries)
+
+
+def _resolve(root: Path, only: Collection[str], known: Mapping[str, Summary]) -> Resolved | None:
+    """The positions ``only``, resolved without organisation checks; None on any error."""
+    from ametigen.pipeline import resolve_some
+    from ametigen.resolve.checks import read_people
+
+    titles = {ident: summary.title for ident, summary in known.items() if ident not in only}
+    resolved = resolve_some(root, only, titles)
+    if any(not problem.warning for problem in resolved.problems):
+        return None
+    if set(only) - set(resolved.positions):
+        return None  # could not be read (an error was reported)
+    read_people(resolved)
+    return resolved
+
+
+def reached(changes: Changes, old: Mapping[str, Summary], new: Resolved) -> set[str]:
+    """The positions to read again: the edited ones; those that refer to a position whose
+    title, unit or links changed; those whose plain text is such a position's title, old or
+    new; and, where a chain of managers changed, the positions above and below the change."""
+    moved: set[str] = set(changes.removed)
+    titles = {old[ident].title for ident in changes.removed}
+    rechained: set[str] = set(changes.removed)
+    for ident, summary in new.summaries.items():
+        before = old.get(ident)
+        if before == summary:
+            continue
+        moved.add(ident)
+        titles.add(summary.title)
+        if before is not None:
+            titles.add(before.title)
+        if before is None or _manager(before) != _manager(summary):
+            rechained.add(ident)
+    reach = set(changes.edited)
+    for ident, summary in old.items():
+        if ident in changes.removed:
+            continue
+        for _, target, text in summary.links:
+            if target in moved or (text is not None and text in titles):
+                reach.add(ident)
+                break
+    if rechained:
+        reach |= _chained(rechained, old, new.summaries)
+    return reach - changes.removed
+
+
+def _manager(summary: Summary) -> str | None:
+    return next((t for f, t, _ in summary.links if f == "vahetu_juht" and t is not None), None)
+
+
+def _chained(changed: set[str], old: Mapping[str, Summary], new: Mapping[str, Summary]) -> set[str]:
+    """The positions with plain-text mentions above or below ``changed`` in the chain of
+    managers, before or after: whether a text names someone "nearby" may have changed."""
+    from ametigen.resolve.checks import chain
+
+    found: set[str] = set()
+    for people in (old, {**old, **new}):
+        managers = {i: m for i, s in people.items() if (m := _manager(s)) is not None}
+        below: dict[str, list[str]] = {}
+        for ident, manager in managers.items():
+            below.setdefault(manager, []).append(ident)
+        for ident in changed:
+            found.update(chain(managers, ident))
+            stack = [ident]
+            while stack:
+                for child in below.get(stack.pop(), ()):
+                    if child not in found:
+                        found.add(child)
+                        stack.append(child)
+    return {
+        ident
+        for ident in found
+        if ident in old and any(text is not None for _, _, text in old[ident].links)
+    }
+
+
+def _organisation(resolved: Resolved, known: Mapping[str, Summary]) -> list[Problem] | None:
+    """The organisation checks of the positions in ``resolved``, the others read from the state;
+    None if a cycle of managers needs positions that were not read."""
+    from ametigen.resolve.checks import CycleFound, Person, check_people, read_people
+
+    fresh = read_people(resolved)
+    people = {i: Person.of(s) for i, s in known.items() if i not in fresh}
+    people.update(fresh)
+    try:
+        return check_people(people, fresh, resolved)
+    except CycleFound:
+        return None
+
+
+def _is_position_file(path: Path | str) -> bool:
+    return str(path).startswith(f"{POSITIONS}/")
+
+
+def ordered(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in the order of files and lines (the same however it was found)."""
+    return sorted(dict.fromkeys(problems), key=Problem.sort_key)

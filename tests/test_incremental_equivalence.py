@@ -1,0 +1,175 @@
+"""After any sequence of edits, an incremental build gives what a build from scratch gives.
+
+Edits that move titles and references around (retitle, point a manager or a substitute at
+another position or at a plain text equal to a title, add and delete positions, reword a
+text) are drawn at random; after each one the incremental build in build/ is compared with a
+clean build: the same files, byte for byte, the same warnings, or the same errors.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import ametigen.resolve.affected
+from ametigen.build import build
+from ametigen.errors import SourceErrors
+from ametigen.incremental import STATE_FILE
+from tests.support import copy_project
+
+TITLES = ("Ekspert", "Juhataja", "Nõunik")
+IDS = ("a/p0", "a/p1", "b/p2", "b/p3", "b/p4")
+PEOPLE = ("vahetu_juht", "asendaja", "asendab", "alluvad")
+UNITS = ("Osakond", "Osakond, talitus", "Muu", "Muu, talitus", "Kolmas")
+"""A title written as text is a warning only nearby: the same unit, above or below, or the
+chain of managers; so units vary too."""
+
+
+def position(title: str, layout: str, unit: str = UNITS[0]) -> dict[str, Any]:
+    return {
+        "kujundus": layout,
+        "ametinimetus": title,
+        "struktuuriüksus": unit,
+        "eesmärk": "Eesmärk.",
+        "ülesanded": [{"ülesanne": "Esimene.", "tulemused": ["Tehtud."]}],
+    }
+
+
+def write(root: Path, ident: str, data: dict[str, Any]) -> None:
+    path = root / "positions" / f"{ident}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def read(root: Path, ident: str) -> dict[str, Any] | None:
+    path = root / "positions" / f"{ident}.yaml"
+    if not path.exists():
+        return None
+    data = yaml.safe_load(path.read_text("utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+person = st.one_of(
+    st.sampled_from(IDS).map(lambda ident: {"ametikoht": ident}),
+    st.sampled_from(TITLES),
+    st.none(),
+)
+edits = st.one_of(
+    st.tuples(st.just("title"), st.sampled_from(IDS), st.sampled_from(TITLES)),
+    st.tuples(st.just("person"), st.sampled_from(IDS), st.sampled_from(PEOPLE), person),
+    st.tuples(st.just("purpose"), st.sampled_from(IDS), st.sampled_from(("Uus.", "Eesmärk."))),
+    st.tuples(st.just("unit"), st.sampled_from(IDS), st.sampled_from(UNITS)),
+    st.tuples(st.just("delete"), st.sampled_from(IDS)),
+)
+
+
+def apply(root: Path, edit: tuple[Any, ...]) -> None:
+    kind, ident, *rest = edit
+    data = read(root, ident)
+    if kind == "delete":
+        if data is not None:
+            (root / "positions" / f"{ident}.yaml").unlink()
+        return
+    if data is None:  # editing a deleted (or never made) position makes it anew
+        data = position(TITLES[0], "nummerdatud")
+    if kind == "title":
+        data["ametinimetus"] = rest[0]
+    elif kind == "purpose":
+        data["eesmärk"] = rest[0]
+    elif kind == "unit":
+        data["struktuuriüksus"] = rest[0]
+    else:
+        key, value = rest
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = [value] if key == "alluvad" else value
+    write(root, ident, data)
+
+
+def outcome(root: Path, out: Path) -> tuple[str, Any]:
+    """What a build into ``out`` gave: its files and warnings, or its problems."""
+    try:
+        report = build(root, out=out, epoch=1_700_000_000)
+    except SourceErrors as error:
+        return "errors", sorted(str(problem) for problem in error.problems)
+    files = {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and path.suffix in (".md", ".docx")
+    }
+    return "built", (files, sorted(str(problem) for problem in report.warnings))
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("equivalence")
+    copy_project((folder / "project").mkdir() or folder / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        # Five positions are few: reading them all would often be simpler than reading those
+        # an edit reaches; here the partial way is taken whenever it can be.
+        patch.setattr(ametigen.resolve.affected, "PARTIAL_SHARE", 1.0)
+        yield folder
+
+
+def start(root: Path) -> None:
+    """Five positions; p1 and p2 report to p0 by reference, p3 names p0's title in plain text."""
+    shutil.rmtree(root / "positions")
+    for index, ident in enumerate(IDS):
+        layout = ("teenistuskoht", "nummerdatud")[index % 2]
+        write(root, ident, position(TITLES[index % len(TITLES)], layout, UNITS[index]))
+    head = read(root, "a/p0")
+    assert head is not None
+    head["alluvad"] = [{"ametikoht": "a/p1"}, {"ametikoht": "b/p2"}]
+    write(root, "a/p0", head)
+    apply(root, ("person", "a/p1", "vahetu_juht", {"ametikoht": "a/p0"}))
+    apply(root, ("person", "b/p2", "vahetu_juht", {"ametikoht": "a/p0"}))
+    apply(root, ("person", "b/p3", "asendaja", TITLES[0]))
+
+
+def from_scratch(out: Path) -> None:
+    """Remove what a build left in ``out`` except the prepared templates (keyed by content)."""
+    shutil.rmtree(out / "md", ignore_errors=True)
+    shutil.rmtree(out / "docx", ignore_errors=True)
+    (out / STATE_FILE).unlink(missing_ok=True)
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(edits, min_size=1, max_size=5))
+# The cases that matter most, every time: a referenced title changes (the referring documents
+# print it; the plain text that equalled it no longer does), a position that others refer to
+# or that a text names goes, a text starts or stops naming a title, a position comes back.
+@example(steps=[("title", "a/p0", TITLES[1]), ("title", "a/p0", TITLES[0])])
+@example(steps=[("person", "b/p3", "asendaja", None), ("person", "b/p4", "asendab", TITLES[2])])
+@example(steps=[("delete", "b/p3"), ("delete", "a/p0"), ("title", "a/p0", TITLES[2])])
+@example(steps=[("person", "a/p1", "vahetu_juht", TITLES[1]), ("title", "b/p4", TITLES[0])])
+@example(steps=[("person", "b/p3", "asendab", TITLES[1]), ("unit", "b/p1", UNITS[3])])
+@example(  # p3 (under p2, under p0) names p4's title: near once p0 reports to p4
+    steps=[
+        ("person", "b/p3", "vahetu_juht", {"ametikoht": "b/p2"}),
+        ("person", "b/p3", "asendaja", TITLES[1]),
+        ("person", "a/p0", "vahetu_juht", {"ametikoht": "b/p4"}),
+    ]
+)
+def test_incremental_build_equals_a_clean_build(folder: Path, steps: list[Any]) -> None:
+    root, clean = folder / "project", folder / "clean"
+    incremental = root / "build"
+    start(root)
+    from_scratch(incremental)
+    outcome(root, incremental)
+    for step in steps:
+        apply(root, step)
+        from_scratch(clean)
+        assert outcome(root, incremental) == outcome(root, clean), step
