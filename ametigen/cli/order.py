@@ -56,6 +56,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     help="An amendment order: one changed job description, one annex without a number.",
 )
 @click.option(
+    "--stamp",
+    is_flag=True,
+    help="Write kinnitatud (--nr, --date, annex number) into each annexed position's YAML, "
+    "changing only those lines; needs a clean working tree.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
@@ -91,17 +97,22 @@ def command(
     place: str | None,
     in_force: str | None,
     amend: bool,
+    stamp: bool,
     out: Path | None,
     name: str | None,
     epoch: int | None,
 ) -> None:
     """Draft the approval order (käskkiri) for the positions changed from BASE to HEAD.
 
-    BASE and HEAD are git revisions; HEAD defaults to the working tree. Positions whose text
+    BASE and HEAD are git revisions (BASE may be A...B or A..B, as in diff); HEAD defaults
+    to the working tree. Positions whose text
     changed or that were added become the annexes, numbered 1…N by unit, then title (or as
     --order-file lists them); the earlier orders' annexes they replace, and those of removed
     positions, are repealed. Writes build/order/<name>/: Käskkiri.docx and .md, one
     "Lisa N - <title>.docx" per annex, and manifest.json with the commits and SHA-256s.
+
+    After registration, --stamp --nr N --date D writes the order's number, date and annex
+    numbers into the annexed positions' kinnitatud (nothing else in their files changes).
     """
     from ametigen.order import document as o
     from ametigen.order.package import write_package
@@ -132,12 +143,21 @@ def command(
         listing=listing,
     )
 
+    stamped: list[Path] = []
+
     def act() -> object:
         made = draft(root, base, head, options)
+        if stamp:
+            from ametigen.order.stamp import stamp as write_stamp
+
+            stamped.extend(write_stamp(root, made))
+            made = draft(root, base, head, options)  # the package from the stamped sources
         target = in_project(ctx, out) or root / "build" / "order"
         return made, write_package(made, target, name=name, epoch=epoch)
 
     made, report = run(act)
+    for path in stamped:
+        click.echo(f"kinnitatud: {path}", err=True)
     order = made.order
     click.echo(f"{report.folder}:", err=True)
     for annex in order.annexes:
@@ -153,3 +173,9 @@ def command(
         f"ametigen: käskkiri ja {len(order.annexes)} lisa, {len(report.written)} faili kirjutatud",
         err=True,
     )
+    if stamped:
+        click.echo(
+            f"ametigen: {len(stamped)} ametijuhendisse kirjutati kinnitus; salvesta see (git "
+            "commit), et järgmine käskkiri selle leiaks",
+            err=True,
+        )

@@ -71,6 +71,8 @@ class Draft:
     head_commit: str
     head_dirty: bool
     """HEAD is the working tree and it differs from its last commit."""
+    org_approver: str | None
+    """The approver's words ametigen.yaml gives every KINNITATUD header."""
 
     def annex_document(self, annex: o.Annex) -> Document:
         """The annex's document with the KINNITATUD header of this order."""
@@ -271,4 +273,5 @@ def draft(project: Path, base: str, head: str | None, options: Options) -> Draft
         base_commit=old_side.commit,
         head_commit=new_side.commit or commit_id(project, "HEAD"),
         head_dirty=new_side.commit is None and uncommitted(project),
+        org_approver=org.approver,
     )
