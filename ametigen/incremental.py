@@ -38,6 +38,11 @@ class Scan:
         """What every document depends on besides its own file: the generator and the rest."""
         return digest(generator_fingerprint(), *(f"{k}\0{v}" for k, v in self.others.items()))
 
+    def layouts(self) -> set[str]:
+        """The names of the layout folders."""
+        prefix = f"{LAYOUTS.as_posix()}/"
+        return {k[len(prefix) :].split("/")[0] for k in self.others if k.startswith(prefix)}
+
     def layout(self, name: str) -> str:
         """A layout's templates (its folder and the shared macros), for its documents' prints."""
         prefixes = (f"{LAYOUTS.as_posix()}/{name}/", f"{TEMPLATES}/{MACROS}/")
@@ -112,10 +117,11 @@ class State:
         return Changes(edited, {ident for ident in entries if ident not in now.positions})
 
 
-def load_state(out: Path) -> State:
-    """The state saved in ``out``, or an empty one if there is none to trust."""
+def load_state(out: Path, name: str = STATE_FILE) -> State:
+    """The state saved in ``out`` (in the file ``name``), or an empty one if there is none to
+    trust."""
     try:
-        raw = json.loads((out / STATE_FILE).read_text("utf-8"))
+        raw = json.loads((out / name).read_text("utf-8"))
         if raw.get("format") != FORMAT or raw.get("version") != __version__:
             return State()
         return State(

@@ -39,32 +39,42 @@ def check(project: Path, *, strict: bool = False) -> Resolved:
     was prepared is kept, keyed by the templates' content, in the project's build/ folder (as a
     build keeps it), so that a check with the same templates only reads it back.
     """
-    from ametigen.render.probe import template_problems, unprinted_fields
-
-    with collector_paused():
-        sources = load_sources(find_root(project))
-        probe = partial(probe_templates, sources.layouts, sources.root / "build")
-        with Background(probe) as templates:
-            resolved = resolve_all(sources)
-            probes = templates.result()
-    resolved.problems += template_problems(probes) + unprinted_fields(resolved, probes)
+    resolved = checked(project)
     raise_errors(resolved.problems, strict=strict)
     return resolved
 
 
+def checked(project: Path, keys: Mapping[str, str] | None = None) -> Resolved:
+    """What ``check`` finds, in the result's problems (nothing is raised for them); ``keys``:
+    each layout's templates' content, under which a probe that passed is kept."""
+    from ametigen.render.probe import template_problems, unprinted_fields
+
+    with collector_paused():
+        sources = load_sources(find_root(project))
+        probe = partial(probe_templates, sources.layouts, sources.root / "build", keys)
+        with Background(probe) as templates:
+            resolved = resolve_all(sources)
+            probes = templates.result()
+    resolved.problems += template_problems(probes) + unprinted_fields(resolved, probes)
+    return resolved
+
+
 def probe_templates(
-    layouts: Mapping[str, LayoutSource], out: Path | None = None
+    layouts: Mapping[str, LayoutSource],
+    out: Path | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> dict[str, Probe]:
     """Probe every layout's templates (see :mod:`ametigen.render.probe`).
 
-    With ``out``, prepared templates are read from and kept in its cache (see TemplateCache).
+    With ``out``, prepared templates are read from and kept in its cache (see TemplateCache),
+    and so is a probe that passed, under its layout's key in ``keys``.
     """
     from ametigen.render.cache import TemplateCache
     from ametigen.render.probe import probe_layouts
     from ametigen.render.renderer import Renderer
 
     cache = TemplateCache.at(out)
-    return probe_layouts(layouts, lambda layout: Renderer(layout, cache))
+    return probe_layouts(layouts, lambda layout: Renderer(layout, cache), cache, keys)
 
 
 def resolve_checked(project: Path) -> Resolved:

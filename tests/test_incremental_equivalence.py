@@ -1,9 +1,11 @@
-"""After any sequence of edits, an incremental build gives what a build from scratch gives.
+"""After any sequence of edits, an incremental build gives what a build from scratch gives,
+and an incremental check what a check from scratch finds.
 
 Edits that move titles and references around (retitle, point a manager or a substitute at
 another position or at a plain text equal to a title, add and delete positions, reword a
 text) are drawn at random; after each one the incremental build in build/ is compared with a
-clean build: the same files, byte for byte, the same warnings, or the same errors.
+clean build: the same files, byte for byte, the same warnings, or the same errors; and
+``check``, which reuses the state of the last check or build, must find the same problems.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 
 import ametigen.resolve.affected
 from ametigen.build import build
+from ametigen.check import check
 from ametigen.errors import SourceErrors
 from ametigen.incremental import STATE_FILE
 from tests.support import copy_project
@@ -109,6 +112,15 @@ def outcome(root: Path, out: Path) -> tuple[str, Any]:
     return "built", (files, sorted(str(problem) for problem in report.warnings))
 
 
+def checked(root: Path) -> tuple[str, Any]:
+    """What ``check`` found: its warnings, or its problems."""
+    try:
+        report = check(root)
+    except SourceErrors as error:
+        return "errors", sorted(str(problem) for problem in error.problems)
+    return "built", sorted(str(problem) for problem in report.problems)
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("equivalence")
@@ -171,5 +183,9 @@ def test_incremental_build_equals_a_clean_build(folder: Path, steps: list[Any]) 
     outcome(root, incremental)
     for step in steps:
         apply(root, step)
+        found = checked(root)  # before the build: from the state of the last check or build
         from_scratch(clean)
-        assert outcome(root, incremental) == outcome(root, clean), step
+        expected = outcome(root, clean)
+        assert outcome(root, incremental) == expected, step
+        kind, result = expected
+        assert found == (kind, result[1] if kind == "built" else result), step

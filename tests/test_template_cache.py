@@ -67,3 +67,26 @@ def test_check_where_no_cache_can_be_made_still_checks(project: Path) -> None:
     (project / "build").write_text("not a folder", "utf-8")
     assert len(check(project).documents) == 5
     assert (project / "build").read_text("utf-8") == "not a folder"
+
+
+def test_check_reuses_what_the_last_check_validated(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ametigen.pipeline
+    from ametigen.check import CHECK_STATE, check
+
+    first = check(project)
+    assert (project / "build" / CHECK_STATE).is_file()
+
+    def everything(*args: object) -> None:
+        raise AssertionError("nothing but positions changed: nothing else is read again")
+
+    monkeypatch.setattr(ametigen.pipeline, "checked", everything)
+    assert check(project) == first
+    position = project / "positions" / "teenuste" / "osakonnajuhataja.yaml"
+    position.write_text(position.read_text("utf-8").replace("eesmärk: ", "eesmärk: Uus. ", 1))
+    assert check(project) == first
+    monkeypatch.undo()
+    block = project / "templates" / "blocks" / "oigused.yaml"
+    block.write_text(block.read_text("utf-8") + "uus: uus õigus;\n", "utf-8")
+    assert check(project).positions == first.positions

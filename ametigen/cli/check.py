@@ -13,12 +13,14 @@ from ametigen.cli import project, report, run
 def command(ctx: click.Context, strict: bool) -> None:
     """Load and validate every source and template; write no documents.
 
-    Prepared templates are kept in build/.ametigen-cache, as a build keeps them.
+    Like a build, a check reads again only what changed since the last check or build
+    (build/.ametigen-check.json, build/.ametigen-state.json); prepared templates are kept in
+    build/.ametigen-cache.
 
     Reports every problem of every file at once as PATH:LINE:COL: FIELD: MESSAGE.
     """
-    from ametigen.pipeline import check
+    from ametigen.check import check
 
-    resolved = run(lambda: check(project(ctx), strict=strict))
-    report(resolved.problems)
-    click.echo(f"ametigen: {len(resolved.documents)} ametijuhendit korras", err=True)
+    checked = run(lambda: check(project(ctx), strict=strict))
+    report(checked.problems)
+    click.echo(f"ametigen: {checked.positions} ametijuhendit korras", err=True)
