@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ametigen.errors import raise_errors
 from ametigen.load.project import LayoutSource, Sources, find_root, load_sources
 from ametigen.parallel import Background
-from ametigen.resolve.checks import check_organisation
+from ametigen.resolve.checks import check_annex_numbers, check_organisation
 from ametigen.resolve.resolve import Resolved, resolve_project
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ def checked(project: Path, keys: Mapping[str, str] | None = None) -> Resolved:
             resolved = resolve_all(sources)
             probes = templates.result()
     resolved.problems += template_problems(probes) + unprinted_fields(resolved, probes)
+    resolved.problems += check_annex_numbers(resolved)
     return resolved
 
 

@@ -23,7 +23,7 @@ from tests.order_support import (
     history,
 )
 from tests.review_support import commit, edit
-from tests.support import markdown_text, word_list
+from tests.support import markdown_text, needs_soffice, word_list, words
 
 
 @pytest.fixture
@@ -212,3 +212,26 @@ def test_helpers() -> None:
         "Õigusnõunik",
         "ärijuht",
     ]
+
+
+@needs_soffice
+def test_pdf_a_of_every_document_opens(project: Path, tmp_path: Path) -> None:
+    from ametigen.order.package import libreoffice_pdf_a
+    from ametigen.verify.libreoffice import pdf_text
+
+    report = write_package(draft(project, "v1", None, Options()), tmp_path, pdf=libreoffice_pdf_a)
+    folder = report.folder
+    pdfs = sorted(p.name for p in folder.glob("*.pdf"))
+    assert pdfs == ["Käskkiri.pdf", "Lisa 1 - Vanemkoordinaator.pdf", "Lisa 2 - Ekspert.pdf"]
+    for name in pdfs:
+        data = (folder / name).read_bytes()
+        assert data.startswith(b"%PDF-") and b"<pdfaid:part>2</pdfaid:part>" in data
+        assert b"<pdfaid:conformance>B</pdfaid:conformance>" in data
+    shown = words(pdf_text(folder / "Käskkiri.pdf"))
+    expected = words(markdown_text((folder / "Käskkiri.md").read_text("utf-8")))
+    assert not expected - shown  # every word of the order is on its pages (and "lk 1 / 1")
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    listed = {entry["file"]: entry for entry in manifest["files"]}
+    assert listed["Lisa 2 - Ekspert.pdf"]["position"] == "oiguse-ja-jarelevalve/ekspert"
+    for name, entry in listed.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == entry["sha256"]

@@ -159,3 +159,23 @@ def test_cli_stamps_then_packages(project: Path) -> None:
     assert '"uncommitted_changes": true' in manifest  # the stamp is not committed yet
     result = CliRunner().invoke(main, args)  # the tree is dirty now
     assert result.exit_code == 1 and "salvestamata muudatusi" in result.stderr
+
+
+def test_check_finds_two_positions_as_the_same_annex(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ametigen.cli import main
+    from tests.support import copy_project
+
+    project = copy_project(tmp_path)
+    path = project / "positions/ohvriabi-ja-ennetus/koordinaator.yaml"
+    stamped = 'kinnitatud: {kuupäev: 13.12.2024, käskkiri: "177", lisa: "4"}'
+    path.write_text(path.read_text("utf-8").replace("kinnitatud: {}", stamped), "utf-8")
+    result = CliRunner().invoke(main, ["-C", str(project), "check"])
+    assert result.exit_code == 1
+    assert (
+        "positions/ohvriabi-ja-ennetus/koordinaator.yaml:2:1: kinnitatud: käskkirja nr 177 lisa 4 "
+        "on ka „oiguse-ja-jarelevalve/ekspert“" in result.stderr
+    )
+    path.write_text(path.read_text("utf-8").replace('lisa: "4"', 'lisa: "5"'), "utf-8")
+    assert CliRunner().invoke(main, ["-C", str(project), "check"]).exit_code == 0

@@ -56,6 +56,11 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     help="An amendment order: one changed job description, one annex without a number.",
 )
 @click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also write each document as PDF/A-2b (LibreOffice, headless) for archiving.",
+)
+@click.option(
     "--stamp",
     is_flag=True,
     help="Write kinnitatud (--nr, --date, annex number) into each annexed position's YAML, "
@@ -97,6 +102,7 @@ def command(
     place: str | None,
     in_force: str | None,
     amend: bool,
+    pdf: bool,
     stamp: bool,
     out: Path | None,
     name: str | None,
@@ -153,7 +159,10 @@ def command(
             stamped.extend(write_stamp(root, made))
             made = draft(root, base, head, options)  # the package from the stamped sources
         target = in_project(ctx, out) or root / "build" / "order"
-        return made, write_package(made, target, name=name, epoch=epoch)
+        from ametigen.order.package import libreoffice_pdf_a
+
+        converter = libreoffice_pdf_a if pdf else None
+        return made, write_package(made, target, name=name, epoch=epoch, pdf=converter)
 
     made, report = run(act)
     for path in stamped:

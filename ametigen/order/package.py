@@ -36,6 +36,31 @@ class PackageReport:
     removed: list[Path] = field(default_factory=list)
 
 
+def libreoffice_pdf_a(documents: dict[str, bytes]) -> dict[str, bytes]:
+    """Each .docx as PDF/A-2b (for archiving), converted by one headless LibreOffice run.
+
+    LibreOffice writes the time and its own identifiers into a PDF: unlike the other files,
+    the PDFs differ from build to build (the manifest records the hashes of these ones).
+    """
+    import tempfile
+
+    from ametigen.order.plan import OrderError
+    from ametigen.verify.libreoffice import PDF_A_2B, RenderError, convert_many
+
+    with tempfile.TemporaryDirectory(prefix="ametigen-order-pdf-") as folder:
+        paths = []
+        for name, data in documents.items():
+            path = Path(folder, "docx", name)
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(data)
+            paths.append(path)
+        try:
+            pdfs = convert_many(paths, Path(folder, "pdf"), export=PDF_A_2B)
+        except RenderError as error:
+            raise OrderError(f"PDF-i ei saanud teha (LibreOffice): {error}") from None
+        return {pdf.name: pdf.read_bytes() for pdf in pdfs}
+
+
 def package_name(draft: Draft) -> str:
     """``kaskkiri-177`` once the order has a number, else ``kavand`` (a draft)."""
     number = draft.order.number

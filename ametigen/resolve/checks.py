@@ -238,3 +238,31 @@ def _cycles(resolved: Resolved, manager: dict[str, str]) -> list[Problem]:
         where = resolved.origins[start].where("vahetu_juht")
         problems.append(where.problem(f"alluvusahel on ring: {loop}; paranda vahetu juht"))
     return problems
+
+
+def check_annex_numbers(resolved: Resolved) -> list[Problem]:
+    """Positions whose ``kinnitatud`` names the same order (number and date) and annex number.
+
+    One order gives each annex its own number: two job descriptions stamped as the same annex of
+    the same order are an error (a copied header, or a stamp of the wrong order).
+    """
+    by_annex: dict[tuple[object, str, str], list[str]] = {}
+    for ident, model in resolved.positions.items():
+        approval = model.approval
+        if approval is not None and approval.order is not None and approval.annex is not None:
+            key = (approval.date, approval.order, approval.annex)
+            by_annex.setdefault(key, []).append(ident)
+    problems = []
+    for (_, order, annex), idents in by_annex.items():
+        if len(idents) < 2:
+            continue
+        for ident in idents:
+            others = ", ".join(f"„{other}“" for other in idents if other != ident)
+            where = resolved.origins[ident].where("kinnitatud")
+            problems.append(
+                where.problem(
+                    f"käskkirja nr {order} lisa {annex} on ka {others}; ühe käskkirja igal lisal "
+                    "on oma number"
+                )
+            )
+    return problems

@@ -36,20 +36,37 @@ def find_soffice() -> str | None:
     return None
 
 
-def convert_to_pdf(docx: Path, outdir: Path, timeout: float = 120) -> Path:
+PDF_A_2B = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+"""LibreOffice's export to PDF/A-2b, the archival PDF (filter options as JSON, LibreOffice 7.4+)."""
+
+
+def convert_to_pdf(docx: Path, outdir: Path, timeout: float = 120, export: str = "pdf") -> Path:
     """Convert ``docx`` to ``outdir/<stem>.pdf`` with a headless LibreOffice and return that path.
 
     Every call runs with its own, fresh user profile, so parallel calls and a desktop
     LibreOffice that is open at the same time do not get in each other's way.
     """
+    return convert_many([docx], outdir, timeout, export)[0]
+
+
+def convert_many(
+    files: list[Path], outdir: Path, timeout: float = 120, export: str = "pdf"
+) -> list[Path]:
+    """Convert every .docx of ``files`` to ``outdir/<stem>.pdf`` in one LibreOffice run.
+
+    ``export`` is the --convert-to target: plain PDF, or :data:`PDF_A_2B`.
+    """
     soffice = find_soffice()
     if soffice is None:
         raise RenderError("LibreOffice (soffice) is not installed; cannot convert to PDF")
-    if not docx.is_file():
-        raise RenderError(f"{docx}: no such file")
+    for docx in files:
+        if not docx.is_file():
+            raise RenderError(f"{docx}: no such file")
     outdir.mkdir(parents=True, exist_ok=True)
-    pdf = outdir / f"{docx.stem}.pdf"
-    pdf.unlink(missing_ok=True)
+    pdfs = [outdir / f"{docx.stem}.pdf" for docx in files]
+    for pdf in pdfs:
+        pdf.unlink(missing_ok=True)
+    names = ", ".join(str(docx) for docx in files)
     with tempfile.TemporaryDirectory(prefix="ametigen-lo-profile-") as profile:
         command = [
             soffice,
@@ -57,17 +74,19 @@ def convert_to_pdf(docx: Path, outdir: Path, timeout: float = 120) -> Path:
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            export,
             "--outdir",
             str(outdir.resolve()),
-            str(docx.resolve()),
+            *(str(docx.resolve()) for docx in files),
         ]
-        returncode, output = _run(command, timeout, what=f"converting {docx} to PDF")
+        timeout *= max(1, len(files) // 4)
+        returncode, output = _run(command, timeout, what=f"converting {names} to PDF")
     if returncode != 0:
-        raise RenderError(f"LibreOffice failed on {docx} (exit status {returncode}): {output}")
-    if not pdf.is_file():
-        raise RenderError(f"LibreOffice exited 0 but wrote no {pdf}: {output or 'no output'}")
-    return pdf
+        raise RenderError(f"LibreOffice failed on {names} (exit status {returncode}): {output}")
+    for pdf in pdfs:
+        if not pdf.is_file():
+            raise RenderError(f"LibreOffice exited 0 but wrote no {pdf}: {output or 'no output'}")
+    return pdfs
 
 
 def pdf_text(pdf: Path) -> str:
