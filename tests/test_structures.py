@@ -1,0 +1,146 @@
+"""Layouts modelled on other agencies' job descriptions, built from data and templates only.
+
+Each fixture layout (tests/fixtures/layouts/) and the neutral shipped one build a sample
+position; the DOCX and the Markdown must say the same words, the DOCX must pass the OOXML
+schema check and open in LibreOffice. Nothing here is specific to one layout but its sample
+and the lines that show its structure.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ametigen.build import build
+from ametigen.docxtext import docx_text
+from ametigen.init import shipped_layouts
+from ametigen.verify.libreoffice import convert_to_pdf, pdf_text
+from ametigen.verify.ooxml import validate_docx
+from tests import test_declared_fields
+from tests.support import copy_project, markdown_text, needs_soffice, word_list, words, write_tree
+
+FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
+
+COMMON = """
+    eesmärk: Liiklusohutuse tagamine teenistuspiirkonnas.
+    ülesanded:
+      - ülesanne: Teenistussõidukiga sõitmine ja selle korrashoid.
+        alapunktid: [igapäevane ülevaatus, tankimine]
+        tulemused:
+          - Sõidukid on sõidukorras.
+          - tekst: Sõidupäevik on täidetud.
+            alapunktid: [läbisõit, kütus]
+      - plokk: ulesanded.uhekordsed
+    nõuded:
+      haridus: Keskharidus.
+      töökogemus: Vähemalt 2-aastane sõidukogemus.
+      lisad:
+        - nimetus: Juhiluba
+          sisu: B- ja C-kategooria.
+    lisajaotised:
+      - pealkiri: VALVEAEG
+        sisu: Valves vastavalt graafikule.
+"""
+
+SAMPLES = {
+    "ametisse": """
+        kujundus: ametisse
+        ametinimetus: Liiklusjärelevalve inspektor
+        struktuuriüksus: Liiklusjärelevalve osakond
+        vahetu_juht: Osakonnajuhataja
+        ametisse_nimetab: Peadirektor
+        asendab: Vaneminspektor
+        asendaja: Inspektor
+    """,
+    "omastav": """
+        kujundus: omastav
+        teenistus: PÕHJA PREFEKTUUR
+        nimetus_omastavas: AUTOJUHI
+        ala: liiklusjärelevalve
+        ametinimetus: Autojuht
+        struktuuriüksus: Korrakaitsebüroo
+        vahetu_juht: Büroo juht
+    """,
+    "lihtne": """
+        kujundus: lihtne
+        ametinimetus: Autojuht
+        struktuuriüksus: Haldusosakond
+        vahetu_juht: Osakonnajuhataja
+        üldosa_lisad:
+          - nimetus: Töökoht
+            sisu: Tallinn
+    """,
+}
+
+SHOWN = {
+    "ametisse": [
+        "- **1.5. Ametisse nimetab:** Peadirektor\n"
+        "- **1.6. Asendamine:** asendab Vaneminspektor; asendaja Inspektor\n",
+        "**3.1.** Teenistussõidukiga sõitmine ja selle korrashoid.",
+        "## 5. NÕUDED",
+        "## 6. VALVEAEG",
+    ],
+    "omastav": [
+        "**PÕHJA PREFEKTUUR**\n\n**Korrakaitsebüroo**\n\n# AUTOJUHI AMETIJUHEND\n\n"
+        "(liiklusjärelevalve alal)\n",
+        "| Teenistusülesanne | Oodatav tulemus |",
+        "## 5. Vastutus",
+    ],
+    "juhindub": [
+        "| **Teenistuskoha asukoht** | Tartu, Nooruse 1 |",
+        "## 2. AMETNIK JUHINDUB",
+    ],
+    "lihtne": ["| **Töökoht** | Tallinn |", "## 4. Nõuded ametikoha täitjale"],
+}
+
+
+IDS = {"juhindub": "inspektor"}
+"""Position ids that are not their layout's name (juhindub's sample comes from another test)."""
+
+
+def samples() -> dict[str, str]:
+    found = {
+        name: textwrap.dedent(text) + textwrap.dedent(COMMON) for name, text in SAMPLES.items()
+    }
+    return {**found, "inspektor": test_declared_fields.POSITION}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("structures"))
+    shutil.rmtree(project / "positions")
+    layouts = {path.name: path for path in FIXTURES.iterdir() if path.is_dir()}
+    layouts["lihtne"] = shipped_layouts()["lihtne"]
+    for name in SHOWN:
+        shutil.copytree(layouts[name], project / "templates" / "layouts" / name)
+    write_tree(project, {f"positions/{name}.yaml": text for name, text in samples().items()})
+    write_tree(project, {"positions/direktor.yaml": test_declared_fields.DIRECTOR})
+    out = project / "build"
+    build(project, out=out)
+    return out
+
+
+@pytest.mark.parametrize("layout", sorted(SHOWN))
+def test_structure_shows_and_both_formats_agree(built: Path, layout: str) -> None:
+    ident = IDS.get(layout, layout)
+    markdown = (built / "md" / f"{ident}.md").read_text("utf-8")
+    for part in SHOWN[layout]:
+        assert part in markdown, part
+    text = docx_text(built / "docx" / f"{ident}.docx")
+    assert sorted(word_list(text)) == sorted(word_list(markdown_text(markdown)))
+    assert validate_docx(built / "docx" / f"{ident}.docx") == []
+
+
+@needs_soffice
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", sorted(SHOWN))
+def test_libreoffice_opens_the_structure(built: Path, layout: str, tmp_path: Path) -> None:
+    ident = IDS.get(layout, layout)
+    pdf = convert_to_pdf(built / "docx" / f"{ident}.docx", tmp_path)
+    shown = words(pdf_text(pdf))
+    expected = words(markdown_text((built / "md" / f"{ident}.md").read_text("utf-8")))
+    found = sum((expected & shown).values())
+    assert found / sum(expected.values()) >= 0.98, (expected - shown).most_common(20)
