@@ -1,9 +1,10 @@
 """``ametigen init``: a complete project for a new agency, from what ships inside the package.
 
 As ``copier copy`` does, it copies a template tree into a new folder and fills in the answers
-(the agency, the approver, the layout). The layouts and macros are the ones this repository
-keeps under templates/ (setuptools ships them as ``ametigen/layouts`` and ``ametigen/macros``,
-the CI examples of docs/ci as ``ametigen/ci``); the neutral layout, example blocks, example
+(the agency, the approver, the layout). The layouts, macros and the approval order's
+templates are the ones this repository keeps under templates/ (setuptools ships them as
+``ametigen/layouts``, ``ametigen/macros`` and ``ametigen/order_templates``, the CI examples of
+docs/ci as ``ametigen/ci``); the neutral layout, example blocks, example
 position and project files are in ametigen/starter/. Nothing else is copied: a new agency gets
 no text of another.
 """
@@ -24,6 +25,7 @@ DEFAULT_LAYOUT = "lihtne"
 _CHECKOUT = {
     "layouts": ("templates", "layouts"),
     "macros": ("templates", "macros"),
+    "order_templates": ("templates", "order"),
     "ci": ("docs", "ci"),
 }
 """Where a shipped folder is in a checkout of the repository (an editable install)."""
@@ -34,8 +36,8 @@ class InitError(AmetigenError):
 
 
 def shipped(name: str) -> Path:
-    """A folder shipped with ametigen (``layouts``, ``macros``, ``ci``): inside the installed
-    package, or in the repository when ametigen runs from a checkout."""
+    """A folder shipped with ametigen (``layouts``, ``macros``, ``order_templates``, ``ci``):
+    inside the installed package, or in the repository when ametigen runs from a checkout."""
     installed = PACKAGE / name
     return installed if installed.is_dir() else PACKAGE.parent.joinpath(*_CHECKOUT[name])
 
@@ -85,6 +87,7 @@ def project_files(agency: str, approver: str | None, layout: str) -> dict[Path, 
     files = {Path(ORG_FILE): organisation_file(agency, approver, layout).encode("utf-8")}
     files |= _tree(layouts[layout], LAYOUTS / layout)
     files |= _tree(shipped("macros"), Path("templates", "macros"))
+    files |= _tree(shipped("order_templates"), Path("templates", "order"))
     files |= _tree(shipped("ci"), Path("ci"))
     for path, data in _tree(STARTER, Path()).items():
         if path.parts[0] != "layouts":

@@ -53,6 +53,7 @@ def test_init_new_make_in_an_empty_folder(tmp_path: Path) -> None:
         ".pre-commit-config.yaml", "ci/github-actions.yml", "ci/gitlab-ci.yml",
         "templates/macros/markdown.j2", "templates/layouts/lihtne/ametijuhend.docx",
         "templates/blocks/oigused.yaml", "positions/uksus/spetsialist.yaml",
+        "templates/order/kaskkiri.docx", "templates/order/kaskkiri.md.j2",
     ):  # fmt: skip
         assert (folder / name).is_file(), name
     assert sorted(p.name for p in (folder / "templates" / "layouts").iterdir()) == ["lihtne"]
@@ -128,7 +129,12 @@ def test_what_init_copies_is_what_the_package_ships() -> None:
     }
     missing = packages - set(config["packages"]) - {"ametigen.verify"}  # tests only
     assert not missing, f"add {sorted(missing)} to [tool.setuptools] packages in pyproject.toml"
-    mapped = {"layouts": "templates/layouts", "macros": "templates/macros", "ci": "docs/ci"}
+    mapped = {
+        "layouts": "templates/layouts",
+        "macros": "templates/macros",
+        "order_templates": "templates/order",
+        "ci": "docs/ci",
+    }
     for name, folder in mapped.items():
         assert config["package-dir"][f"ametigen.{name}"] == folder
         assert shipped(name) in (PACKAGE / name, REPO / folder)
