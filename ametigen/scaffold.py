@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from ametigen.load.project import (
     position_id,
 )
 from ametigen.review.jsonschema import schema_name
-from ametigen.schema import DeclaredField, declared_name, position_model
+from ametigen.schema import SECTION_KEYS, DeclaredField, declared_name, position_model
 from ametigen.write import write_atomic
 
 # How each field looks when filled in; required fields are written out, others commented.
@@ -54,10 +55,27 @@ class PositionExists(AmetigenError):
     exit_code = 1
 
 
-def scaffold(layout: str, schema: str | None = None, fields: Sequence[DeclaredField] = ()) -> str:
+def title_choices(layout: str, titles: dict[str, list[str]]) -> str:
+    """The ``pealkirjad`` example: each section the layout offers several titles for."""
+    lines = [
+        f"\n  {SECTION_KEYS[key]}: {json.dumps(options[1], ensure_ascii=False)}"
+        f"   # valik: {', '.join(json.dumps(o, ensure_ascii=False) for o in options)}"
+        f" (vaikimisi {json.dumps(options[0], ensure_ascii=False)})"
+        for key, options in titles.items()
+        if len(options) > 1
+    ]
+    return "".join(lines) or f"{{}}   # kujundus „{layout}“ ei paku jaotistele pealkirja valikut"
+
+
+def scaffold(
+    layout: str,
+    schema: str | None = None,
+    fields: Sequence[DeclaredField] = (),
+    titles: dict[str, list[str]] | None = None,
+) -> str:
     """The text of a new position file for ``layout``; ``schema``: path for the editor modeline;
     ``fields``: the fields the layout declares (after the common ones, with their
-    descriptions)."""
+    descriptions); ``titles``: the layout's section titles to choose from (layout.yaml)."""
     modeline = [f"# yaml-language-server: $schema={schema}"] if schema else []
     lines = [
         *modeline,
@@ -75,6 +93,8 @@ def scaffold(layout: str, schema: str | None = None, fields: Sequence[DeclaredFi
         if name in declared and next(iter(declared)) == name:
             lines.append(f"\n# Kujunduse „{layout}“ lisaväljad (layout.yaml fields):")
         value = DECLARED_EXAMPLES[declared[name]] if name in declared else EXAMPLES.get(key, '""')
+        if key == "pealkirjad":
+            value = title_choices(layout, titles or {})
         entry = f"{key}: {value}"
         if not field.is_required():
             entry = "\n".join("# " + line for line in entry.split("\n"))
@@ -109,6 +129,6 @@ def new_position(project: Path, ident: str, layout: str | None) -> Path:
     found = sources.layouts[chosen]
     name = schema_name(chosen) if found.spec.fields else "position.schema.json"
     schema = os.path.relpath(sources.root / "schema" / name, path.parent)
-    text = scaffold(chosen, Path(schema).as_posix(), found.spec.fields)
+    text = scaffold(chosen, Path(schema).as_posix(), found.spec.fields, found.spec.titles)
     write_atomic(path, text.encode("utf-8"))
     return path

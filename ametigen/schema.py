@@ -342,6 +342,52 @@ class Signer(Source):
     title: Text = Field(alias="ametikoht", description="Allkirjastaja ametikoht.")
 
 
+SECTION_KEYS = {
+    "general": "üldosa",
+    "purpose": "eesmärk",
+    "tasks": "ülesanded",
+    "requirements": "nõuded",
+    "rights": "õigused",
+    "responsibilities": "vastutus",
+    "rights_responsibilities": "õigused_ja_vastutus",
+    "tools": "töövahendid",
+    "amendment": "muutmine",
+}
+"""Section key of a layout → the Estonian key a position uses for it (``pealkirjad``)."""
+
+
+class SectionTitles(Source):
+    """A position's choice among the titles its layout offers for a section (``pealkirjad``)."""
+
+    general: Text | None = Field(default=None, alias="üldosa", description="Üldosa pealkiri.")
+    purpose: Text | None = Field(
+        default=None, alias="eesmärk", description="Eesmärgi jaotise pealkiri."
+    )
+    tasks: Text | None = Field(
+        default=None,
+        alias="ülesanded",
+        description="Ülesannete jaotise pealkiri, nt „PÕHIKOHUSTUSED“ (kujundus nummerdatud).",
+    )
+    requirements: Text | None = Field(
+        default=None, alias="nõuded", description="Nõuete jaotise pealkiri."
+    )
+    rights: Text | None = Field(default=None, alias="õigused", description="Õiguste pealkiri.")
+    responsibilities: Text | None = Field(
+        default=None, alias="vastutus", description="Vastutuse pealkiri."
+    )
+    rights_responsibilities: Text | None = Field(
+        default=None,
+        alias="õigused_ja_vastutus",
+        description="Õiguste ja vastutuse ühise jaotise pealkiri.",
+    )
+    tools: Text | None = Field(
+        default=None, alias="töövahendid", description="Töövahendite pealkiri."
+    )
+    amendment: Text | None = Field(
+        default=None, alias="muutmine", description="Muutmise jaotise pealkiri."
+    )
+
+
 # --- the position and the files around it -----------------------------------------------------
 
 
@@ -401,6 +447,14 @@ class Position(Source):
         default_factory=list,
         alias="muutmine",
         description="Ametijuhendi ülevaatamise ja muutmise sätted.",
+    )
+    section_titles: SectionTitles | None = Field(
+        default=None,
+        alias="pealkirjad",
+        description=(
+            "Jaotiste pealkirjad, kui kujundus pakub jaotisele mitu pealkirja "
+            "(layout.yaml „titles“); vaikimisi esimene."
+        ),
     )
     approval: Approval | None = Field(
         default=None, alias="kinnitatud", description="KINNITATUD päis."
@@ -603,11 +657,23 @@ class SignerPlaceholder(Source):
     title: Text
 
 
+def _titled_sections(titles: dict[str, list[str]]) -> dict[str, list[str]]:
+    unknown = [key for key in titles if key not in SECTION_KEYS]
+    if unknown:
+        raise ValueError(f"unknown sections {unknown}; known: {', '.join(SECTION_KEYS)}")
+    twice = [key for key, options in titles.items() if len(set(options)) < len(options)]
+    if twice:
+        raise ValueError(f"a title is listed twice for {twice}")
+    return titles
+
+
 class Layout(Source):
     """A layout's layout.yaml: the sections it numbers, in order, and the fields it adds.
 
     ``sections`` holds keys of SECTIONS and of declared fields placed as a section; the
     cross-checks (which need both lists) are in ametigen.load.layout.
+    ``titles``: section key → the titles a position may choose for it, the default first; the
+    templates print the chosen one as ``doc.titles.<key>``.
     ``signer_placeholder``: a layout whose documents always end in a signature block prints
     these texts where a position names no signer (and the position gets a warning).
     """
@@ -615,6 +681,10 @@ class Layout(Source):
     description: str = ""
     sections: Annotated[list[str], Field(min_length=1)]
     fields: list[DeclaredField] = Field(default_factory=list)
+    titles: Annotated[
+        dict[str, Annotated[list[Text], Field(min_length=1)]],
+        AfterValidator(_titled_sections),
+    ] = Field(default_factory=dict)
     signer_placeholder: SignerPlaceholder | None = None
 
 
@@ -684,6 +754,7 @@ SOURCE_MODELS: tuple[type[Source], ...] = (
     ExtraSection,
     Approval,
     Signer,
+    SectionTitles,
     Position,
     Checks,
     OrderSigner,

@@ -138,7 +138,7 @@ def unknown_key(key: str, parent: Any, model: type[BaseModel] | None = None) -> 
     """'tundmatu väli' with the closest key the user may have meant."""
     everything = known_keys((), model)
     siblings = {k for k in parent if k in everything} - {key} if isinstance(parent, dict) else set()
-    candidates = sorted(known_keys(siblings, model))
+    candidates = sorted(known_keys(siblings, model) - {key})  # another model's key is no guess
     text = f"tundmatu väli „{key}“"
     guess = closest(key, candidates)
     if guess:

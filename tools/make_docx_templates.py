@@ -747,7 +747,7 @@ def build_nummerdatud() -> DocumentObject:
     w.tag("endif")
 
     # 3. TEENISTUSÜLESANDED
-    w.h1("{{ doc.nr.tasks }}. TEENISTUSÜLESANDED")
+    w.h1("{{ doc.nr.tasks }}. {{ doc.titles.tasks }}")  # layout.yaml titles: tasks
     t = add_table(doc, [0, 0])
     a, b = add_row(t, header=True)
     Writer(a).p("Põhiülesanded", "Table Heading")

@@ -76,6 +76,8 @@ class LayoutKnowledge:
     """What the layout prints for a signer not named ("{Allkirjastaja}", "{Ametikoht}")."""
     signature: str | None = None
     """The line above the signer's name ("(allkirjastatud digitaalselt)")."""
+    titles: dict[str, list[str]] = field(default_factory=dict)
+    """Section key → the titles the layout offers for it, the default first (layout.yaml)."""
     """What the layout prints for a signer not named ("{Allkirjastaja}", "{Ametikoht}")."""
 
 
@@ -151,6 +153,7 @@ def probe_document(layout: LayoutSource, agency: str, approver: str | None) -> d
         headings=tuple(
             m(FIELD + entry.key) for entry in layout.spec.fields if entry.place == "heading"
         ),
+        titles=d.Titles({key: options[0] for key, options in layout.spec.titles.items()}),
     )
 
 
@@ -178,6 +181,10 @@ def learn(layout: LayoutSource, agency: str, approver: str | None) -> LayoutKnow
         placeholder = layout.spec.signer_placeholder
         if placeholder is not None:
             known.placeholder = (placeholder.name, placeholder.title)
+        known.titles = {name: list(options) for name, options in layout.spec.titles.items()}
+        for section, options in known.titles.items():  # the probe printed only the first
+            for title in options:
+                known.headings.setdefault(norm(title), section)
         _LEARNT[key] = known
     return _LEARNT[key]
 

@@ -78,6 +78,8 @@ class Draft:
     approval: dict[str, str] | None = None
     approver: str | None = None
     signer: tuple[str, str] | None = None
+    titles: dict[str, str] = field(default_factory=dict)
+    """Section → the layout's title the source uses, where it is not the layout's default."""
     unplaced: list[str] = field(default_factory=list)
 
     def scalar(self, slot: str) -> str | None:
@@ -266,6 +268,10 @@ class Recogniser:
         self.section = section
         found = _HEADING.match(text)
         self.number = int(found.group(1)) if found else self.number
+        options = self.known.titles.get(section, [])
+        chosen = next((t for t in options if found and norm(t) == norm(found.group(2))), None)
+        if chosen is not None and chosen != options[0]:
+            self.draft.titles[section] = chosen
         if section == "extra":
             found = _HEADING.match(text)
             assert found

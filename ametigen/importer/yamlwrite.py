@@ -14,7 +14,7 @@ import yaml
 from ametigen.importer.blockmatch import BlockIndex
 from ametigen.importer.layouts import FIELD, SCALARS
 from ametigen.importer.recognise import Draft
-from ametigen.schema import Position, Requirements
+from ametigen.schema import SECTION_KEYS, Position, Requirements
 
 UNPLACED_HEADER = "# --- IMPORT: PAIGUTAMATA TEKST ---"
 UNPLACED_NOTE = (
@@ -100,6 +100,10 @@ def position_data(draft: Draft, blocks: BlockIndex) -> dict[str, Any]:
             ]
         elif name == "amendment":
             data[key(Position, name)] = [blocks.text(text) for text in draft.amendment]
+        elif name == "section_titles" and draft.titles:
+            data[key(Position, name)] = {
+                SECTION_KEYS[section]: title for section, title in draft.titles.items()
+            }
         if name == "amendment":
             data.update(declared_data(draft))
         if name == "signer" and draft.signer is not None:

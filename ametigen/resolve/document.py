@@ -137,6 +137,23 @@ class Numbers:
 
 
 @dataclass(frozen=True)
+class Titles:
+    """Section titles a layout lets a position choose; ``doc.titles.tasks`` in templates."""
+
+    by_key: dict[str, str] = field(default_factory=dict)
+
+    def __getattr__(self, key: str) -> str:
+        if key.startswith("__") or key == "by_key":  # copying, pickling: not a section
+            raise AttributeError(key)
+        try:
+            return self.by_key[key]
+        except KeyError:
+            raise AttributeError(
+                f"the layout names no titles for section {key!r} (titles: in layout.yaml)"
+            ) from None
+
+
+@dataclass(frozen=True)
 class Document:
     id: str
     layout: str
@@ -170,3 +187,4 @@ class Document:
     """The layout's declared fields by key; None where a position leaves one out."""
     headings: tuple[str, ...] = ()
     """Heading lines above the title: declared fields with ``place: heading``."""
+    titles: Titles = field(default_factory=Titles)

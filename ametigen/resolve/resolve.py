@@ -16,6 +16,7 @@ from ametigen.resolve.numbering import number_sections
 from ametigen.resolve.where import Where
 from ametigen.schema import (
     POSITION_KEYS,
+    SECTION_KEYS,
     BlockRef,
     Checks,
     Competence,
@@ -226,7 +227,37 @@ class PositionResolver:
                 if entry.place == "heading" and (value := declared[entry.key]) is not None
                 for item in value.items
             ),
+            titles=self.section_titles(layout),
         )
+
+    def section_titles(self, layout: LayoutSource) -> d.Titles:
+        """The layout's section titles: the position's choice, else the layout's first."""
+        titles = {key: options[0] for key, options in layout.spec.titles.items()}
+        chosen = self.model.section_titles
+        if chosen is None:
+            return d.Titles(titles)
+        where = self.origins.where("pealkirjad")
+        for key, title in chosen.model_dump(exclude_none=True).items():
+            name = SECTION_KEYS[key]
+            options = layout.spec.titles.get(key, [])
+            if title in options:
+                titles[key] = title
+                continue
+            if not options:
+                message = (
+                    f"kujundus „{layout.name}“ ei paku jaotisele „{name}“ pealkirja valikut "
+                    f"(templates/layouts/{layout.name}/layout.yaml „titles“); kustuta see rida"
+                )
+            else:
+                guess = closest(title, options)
+                hint = f"; kas mõtlesid „{guess}“?" if guess else ""
+                listed = ", ".join(f"„{option}“" for option in options)
+                message = (
+                    f"kujundusel „{layout.name}“ on jaotisel „{name}“ pealkirjad {listed}; "
+                    f"kirjuta üks neist{hint}"
+                )
+            self.problems.append(where.at(name).problem(message))
+        return d.Titles(titles)
 
     def requirements(self) -> d.Requirements:
         r = self.model.requirements
