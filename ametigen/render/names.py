@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2.utils import missing
 
-from ametigen.resolve.document import Document, Numbers
+from ametigen.resolve.document import Document, Numbers, Titles
 from ametigen.validate import closest
 
 
@@ -20,6 +20,12 @@ def unknown_name(obj: Any, name: str | None) -> str:
         return (
             f"kujundus ei nummerda jaotist „{name}“ (doc.nr.{name}): lisa see layout.yaml "
             f"loetellu „sections“ või trüki see {{% if … %}} sees (nummerdatud: {known})"
+        )
+    if isinstance(obj, Titles):
+        known = ", ".join(obj.by_key) or "mitte ühtegi"
+        return (
+            f"kujundus ei anna jaotisele „{name}“ pealkirja (doc.titles.{name}): lisa see "
+            f"layout.yaml alla „titles“ (pealkirjad on: {known})"
         )
     owner = "dokumendil (doc)" if isinstance(obj, Document) else "sellel väärtusel"
     fields = attributes(obj)

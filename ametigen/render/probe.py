@@ -132,6 +132,10 @@ class _Builder:
             return {}
         if hint is d.Numbers:
             return self.numbers(full)
+        if hint is d.Titles:  # the layout's section titles, each a marker
+            return d.Titles(
+                {key: self.marks.text(f"titles.{key}") for key in self.layout.spec.titles}
+            )
         if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             hints = typing.get_type_hints(hint)
             values = {
