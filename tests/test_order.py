@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from ametigen.cli import main
 from ametigen.docxtext import docx_text
 from ametigen.errors import AmetigenError
+from ametigen.order.document import Signer
 from ametigen.order.package import write_package
 from ametigen.order.plan import Options, draft, estonian_key, file_name, lower_first
 from ametigen.verify.ooxml import validate_docx
@@ -235,3 +236,67 @@ def test_pdf_a_of_every_document_opens(project: Path, tmp_path: Path) -> None:
     assert listed["Lisa 2 - Ekspert.pdf"]["position"] == "oiguse-ja-jarelevalve/ekspert"
     for name, entry in listed.items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == entry["sha256"]
+
+
+ORDER_DEFAULTS = """\
+käskkiri:
+  koht: Tallinn
+  alus: Avaliku teenistuse seaduse § 8 lõike 3 alusel
+  allkirjastaja:
+    nimi: Mari Maasikas
+    ametikoht: peadirektori asetäitja
+    ülesannetes: peadirektori
+    volitus: peadirektori 01.02.2024 käskkirja nr 1-2/45 „Asendamine“ alusel
+  jõustumine: Käskkiri jõustub allkirjastamisel.
+  vaidlustamine: Käskkirja saab vaidlustada 30 päeva jooksul.
+  nimetused_väiketähega: jah
+  üksuse_omastav:
+    Õiguse ja järelevalve osakond, järelevalve talitus: >-
+      õiguse ja järelevalve osakonna järelevalve talituse
+"""
+
+
+def test_the_orders_own_clauses_from_ametigen_yaml(tmp_path: Path) -> None:
+    import datetime as dt
+
+    project = history(tmp_path)
+    org = project / "ametigen.yaml"
+    org.write_text(org.read_text("utf-8") + ORDER_DEFAULTS, "utf-8")
+    edit(project / EXPERT, "Vähemalt 3-aastane", "Vähemalt 4-aastane")
+    commit(project, "expert and the order's defaults")
+
+    made = draft(project, "v1", None, Options())
+    report = write_package(made, tmp_path / "out")
+    text = markdown_text((report.folder / "Käskkiri.md").read_text("utf-8"))
+    for line in (
+        "Tallinn, kuupäev digiallkirjas nr …",
+        "Avaliku teenistuse seaduse § 8 lõike 3 alusel ning peadirektori 01.02.2024 käskkirja "
+        "nr 1-2/45 „Asendamine“ alusel:",
+        "1. Kinnitan õiguse ja järelevalve osakonna järelevalve talituse ametijuhendi (lisa 1):",
+        "1.1. ekspert (lisa 1).",
+        "2. Tunnistan kehtetuks Sotsiaalkindlustusameti peadirektori 13.12.2024 käskkirjaga "
+        "nr 177 kinnitatud lisa 4.",
+        "3. Käskkiri jõustub allkirjastamisel.",
+        "4. Käskkirja saab vaidlustada 30 päeva jooksul.",
+        "Mari Maasikas",
+        "peadirektori asetäitja",
+        "peadirektori ülesannetes",
+    ):
+        assert line in text.splitlines(), line
+    docx = report.folder / "Käskkiri.docx"
+    assert word_list(docx_text(docx)) == word_list(text)
+    assert validate_docx(docx) == []
+
+    # per-order options over the defaults: a date of entry into force, another signer
+    options = Options(
+        in_force_date=dt.date(2026, 1, 1),
+        signer=Signer("Jaan Tamm", "peadirektor"),
+        title="Ametijuhendi kinnitamine",
+    )
+    order = draft(project, "v1", None, options).order
+    report = write_package(draft(project, "v1", None, options), tmp_path / "two")
+    text = markdown_text((report.folder / "Käskkiri.md").read_text("utf-8"))
+    assert order.title == "Ametijuhendi kinnitamine"
+    assert "3. Käskkiri jõustub 01.01.2026." in text
+    assert "ülesannetes" not in text and "Jaan Tamm" in text
+    assert "nr 1-2/45" not in text  # the mandate belongs to the default signer

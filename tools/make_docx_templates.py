@@ -914,7 +914,9 @@ def build_order() -> DocumentObject:
     w.tag("endfor")
     w.tag("endif")
 
-    w.tag("if order.entry_into_force")
+    w.tag("if order.in_force_date")
+    point(w, "Käskkiri jõustub {{ order.in_force_date | date }}.")
+    w.tag("elif order.entry_into_force")
     point(w, "{{ order.entry_into_force }}")
     w.tag("endif")
     w.tag("if order.appeal")

@@ -49,7 +49,13 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 @click.option("--mandate", default=None, help="The basis of that, added to the legal basis.")
 @click.option("--legal-basis", default=None, help="The legal basis (default: ametigen.yaml).")
 @click.option("--place", default=None, help="The place (default: ametigen.yaml).")
-@click.option("--in-force", default=None, help="The entry-into-force clause.")
+@click.option("--in-force", default=None, help="The entry-into-force clause (text).")
+@click.option(
+    "--in-force-date",
+    callback=_date,
+    default=None,
+    help="The date the order enters into force (dd.mm.yyyy), instead of the clause.",
+)
 @click.option(
     "--amend",
     is_flag=True,
@@ -101,6 +107,7 @@ def command(
     legal_basis: str | None,
     place: str | None,
     in_force: str | None,
+    in_force_date: dt.date | None,
     amend: bool,
     pdf: bool,
     stamp: bool,
@@ -145,6 +152,7 @@ def command(
         legal_basis=legal_basis,
         place=place,
         in_force=in_force,
+        in_force_date=in_force_date,
         amendment=amend,
         listing=listing,
     )

@@ -84,6 +84,9 @@ class Order:
     legal_basis: str | None
     signer: Signer | None
     entry_into_force: str | None
+    """The entry-into-force clause (text), when no date is given."""
+    in_force_date: dt.date | None
+    """The date the order enters into force („Käskkiri jõustub 01.01.2026.“)."""
     appeal: str | None
     annexes: tuple[Annex, ...]
     repeals: tuple[Repeal, ...]

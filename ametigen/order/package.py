@@ -45,7 +45,7 @@ def libreoffice_pdf_a(documents: dict[str, bytes]) -> dict[str, bytes]:
     import tempfile
 
     from ametigen.order.plan import OrderError
-    from ametigen.verify.libreoffice import PDF_A_2B, RenderError, convert_many
+    from ametigen.render.pdf import PDF_A_2B, RenderError, convert_many
 
     with tempfile.TemporaryDirectory(prefix="ametigen-order-pdf-") as folder:
         paths = []

@@ -53,6 +53,7 @@ class Options:
     legal_basis: str | None = None
     place: str | None = None
     in_force: str | None = None
+    in_force_date: dt.date | None = None
     amendment: bool = False
     listing: Sequence[str] | None = None
     """Position ids (or file paths) in the annexes' order, from --order-file."""
@@ -242,6 +243,7 @@ def make_order(
         legal_basis=options.legal_basis or defaults.legal_basis,
         signer=signer,
         entry_into_force=options.in_force or defaults.entry_into_force,
+        in_force_date=options.in_force_date,
         appeal=defaults.appeal,
         annexes=tuple(annexes),
         repeals=repeals(gone),
