@@ -12,10 +12,11 @@ from ametigen.build import build
 from ametigen.docxtext import docx_text
 from ametigen.errors import SourceErrors
 from ametigen.load.project import project_layouts
-from ametigen.pipeline import resolve
+from ametigen.pipeline import check, resolve
 from ametigen.review.jsonschema import schemas
 from ametigen.scaffold import new_position
 from tests.support import markdown_text, word_list, write_tree
+from tools.outline_docx import outline_docx
 
 FIXTURE = Path(__file__).parent / "fixtures" / "layouts" / "juhindub"
 
@@ -239,10 +240,17 @@ def test_a_template_that_never_prints_a_declared_field_is_an_error(agency: Path)
     md = "templates/layouts/juhindub/ametijuhend.md.j2"
     edit(agency, "## {{ doc.nr.juhindub }}. {{ doc.fields.juhindub.label }}", "", md)
     edit(agency, "{{ m.bullets(doc.fields.juhindub.items) }}", "", md)
-    assert (
-        f"{md}: kujunduse väli „juhindub“ (section) jääks dokumendist välja: "
-        "mall ei kasuta „doc.fields.juhindub“"
-    ) in problems(agency)
+    outline = (FIXTURE / "ametijuhend.outline.txt").read_text("utf-8")
+    for line in ("# {{ doc.nr.juhindub }}. {{ doc.fields.juhindub.label }}", "- {{ item }}"):
+        outline = outline.replace(line + "\n", "", 1)
+    outline = outline.replace("{%p for item in doc.fields.juhindub.items %}\n{%p endfor %}\n", "")
+    outline_docx(outline).save(str(agency / "templates/layouts/juhindub/ametijuhend.docx"))
+    with pytest.raises(SourceErrors) as caught:
+        check(agency)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "templates/layouts/juhindub/layout.yaml: kujunduse väli „juhindub“ jääks dokumendist "
+        "välja: kumbki mall ei trüki „doc.fields.juhindub“"
+    ]
 
 
 def test_new_writes_the_declared_fields_with_their_descriptions(agency: Path) -> None:

@@ -1,9 +1,10 @@
-"""Checks of a layout beyond its model: sections against fields, templates against fields."""
+"""Checks of a layout.yaml that need more than one of its keys: sections against fields.
+
+Whether the templates print every declared field is found by probing them
+(:mod:`ametigen.render.probe`).
+"""
 
 from __future__ import annotations
-
-import re
-from pathlib import Path
 
 from ametigen.errors import Problem
 from ametigen.load.yamlfile import LoadedYaml
@@ -54,34 +55,4 @@ def check_layout(spec: Layout, loaded: LoadedYaml) -> list[Problem]:
     for key in sorted(duplicates):
         index = len(spec.sections) - 1 - spec.sections[::-1].index(key)
         problem(("sections", index), f"jaotis „{key}“ on loendis mitu korda; jäta üks alles")
-    return problems
-
-
-def unprinted_fields(spec: Layout, templates: dict[Path, str]) -> list[Problem]:
-    """Declared fields a template never mentions: their words would be dropped unseen.
-
-    ``templates``: each template file and its text (a Word file's text with its tags). A
-    field is mentioned by ``doc.fields.KEY``; rows by ``doc.general_extra``, heading lines by
-    ``doc.headings``. A mention is not proof the value prints on every branch; its absence is
-    proof it never does.
-    """
-    problems = []
-    for path, text in templates.items():
-        for declared in spec.fields:
-            if declared.place == "row":
-                needed, pattern = "doc.general_extra", r"\bgeneral_extra\b"
-            elif declared.place == "heading":
-                needed, pattern = "doc.headings", r"\bheadings\b"
-            else:
-                key = re.escape(declared.key)
-                needed = f"doc.fields.{declared.key}"
-                pattern = rf"\bfields\s*(\.\s*{key}\b|\[\s*['\"]{key}['\"]\s*\])"
-            if not re.search(pattern, text):
-                problems.append(
-                    Problem(
-                        path,
-                        f"kujunduse väli „{declared.key}“ ({declared.place}) jääks dokumendist "
-                        f"välja: mall ei kasuta „{needed}“",
-                    )
-                )
     return problems

@@ -242,17 +242,8 @@ def project_layouts(project: Path) -> dict[str, LayoutSource]:
     return load_layouts(Reader(find_root(project)))
 
 
-def template_text(path: Path) -> str:
-    """A template's text with its tags: a Word file's paragraphs, or the Jinja source."""
-    if path.suffix == ".docx":
-        from ametigen.docxtext import docx_text
-
-        return docx_text(path)
-    return path.read_text("utf-8", errors="replace")
-
-
 def load_layouts(reader: Reader) -> dict[str, LayoutSource]:
-    from ametigen.load.layout import check_layout, unprinted_fields
+    from ametigen.load.layout import check_layout
     from ametigen.schema import Layout
     from ametigen.validate import validate
 
@@ -271,14 +262,10 @@ def load_layouts(reader: Reader) -> dict[str, LayoutSource]:
         if checked:
             continue
         layout = LayoutSource(spec_path.parent.name, spec_path.parent, spec)
-        texts = {}
         for template in (layout.docx, layout.markdown):
             if not template.is_file():
                 reader.problems.append(
                     Problem(template.relative_to(reader.root), "kujunduse mall puudub")
                 )
-            elif spec.fields:
-                texts[template.relative_to(reader.root)] = template_text(template)
-        reader.problems += unprinted_fields(spec, texts)
         layouts[layout.name] = layout
     return layouts

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ametigen.errors import Problem, TemplateProblem
+from ametigen.load.project import LAYOUT_FILE
 from ametigen.resolve import document as d
 from ametigen.resolve.numbering import OPTIONAL, number_sections
 
@@ -225,7 +226,8 @@ def probe(layout: LayoutSource, renderer: Callable[[], Renderer]) -> Probe:
         full, sparse, marks = probe_documents(layout)
         markdown, docx = prepared.render_probe(full, None)
         _check_outputs(layout, markdown, docx)
-        printed, missing = _markers(layout, parts, marks, markdown, docx)
+        printed, missing, seen = _markers(layout, parts, marks, markdown, docx)
+        missing += _dropped(layout, seen)
     except TemplateProblem as problem:
         return Probe(frozenset(), (problem.problem(root),))
     try:
@@ -341,8 +343,9 @@ def _check_outputs(layout: LayoutSource, markdown: bytes, docx: bytes) -> None:
 
 def _markers(
     layout: LayoutSource, parts: Mapping[str, str], marks: _Marks, markdown: bytes, docx: bytes
-) -> tuple[frozenset[str], list[TemplateProblem]]:
-    """The fields both outputs print; a problem for each text only one of them prints."""
+) -> tuple[frozenset[str], list[TemplateProblem], frozenset[str]]:
+    """The fields both outputs print; a problem for each text only one of them prints; the
+    fields either prints."""
     md_text = markdown.decode("utf-8").replace("\\", "").casefold()  # no escapes
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         word_text = "".join(
@@ -370,7 +373,24 @@ def _markers(
                 layout.markdown,
             )
         )
-    return frozenset(in_md & in_word), problems
+    return frozenset(in_md & in_word), problems, frozenset(in_md | in_word)
+
+
+_SHOWN_BY = {"row": " (üldosa rea jaoks: doc.general_extra)", "heading": " (doc.headings)"}
+
+
+def _dropped(layout: LayoutSource, seen: frozenset[str]) -> list[TemplateProblem]:
+    """A problem for each field the layout declares that neither template prints: its words
+    would never reach a document."""
+    return [
+        TemplateProblem(
+            f"kujunduse väli „{entry.key}“ jääks dokumendist välja: kumbki mall ei trüki "
+            f"„doc.fields.{entry.key}“{_SHOWN_BY.get(entry.place, '')}",
+            layout.folder / LAYOUT_FILE,
+        )
+        for entry in layout.spec.fields
+        if not Probe(seen, ()).prints(f"fields.{entry.key}")
+    ]
 
 
 def _where_named(parts: Mapping[str, str], path: str) -> str:
