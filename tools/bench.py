@@ -1,10 +1,11 @@
-"""Benchmark: build speed on a synthetic repository of 2,000 positions (issue 5).
+"""Benchmark: speed and memory on synthetic repositories of 2,000, 5,000 and 10,000 positions.
 
-Generates a project in a temporary folder, varied from the real positions in positions/
-(units, titles, task counts, block variants, both layouts, references between positions), then
-times the real command line in subprocesses and prints a table with PASS/FAIL per target.
+Generates a project in a temporary folder per size, varied from the real positions in
+positions/ (units, titles, task counts, block variants, both layouts, references between
+positions), then times the real command line in subprocesses and prints, per size, a table with
+each figure beside its target (PASS/FAIL), and how each figure grows per 1,000 positions.
 
-    python tools/bench.py [--count 2000] [--write]     # --write updates BENCHMARKS.md
+    python tools/bench.py [--count 2000,5000,10000] [--write]   # --write updates BENCHMARKS.md
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import argparse
 import os
 import platform
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -29,14 +29,14 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-COUNT = 2000
+COUNTS = (2000, 5000, 10000)
 GROUP = 10  # positions per unit folder; the first of each group manages some of the rest
 
 
 # ---------------------------------------------------------------- synthetic repository
 
 
-def generate(target: Path, count: int = COUNT, seed: int = 5) -> list[str]:
+def generate(target: Path, count: int = COUNTS[0], seed: int = 5) -> list[str]:
     """A project at ``target`` with ``count`` positions varied from the real ones; their ids."""
     rng = random.Random(seed)
     for name in ("ametigen.yaml",):
@@ -119,27 +119,50 @@ class Row:
         return self.value <= self.target
 
 
+# Runs ametigen as ``python -m ametigen`` does, then writes the peak memory of the largest
+# process (itself or a worker) to the file named by AMETIGEN_BENCH_PEAK.
+_WRAPPER = """
+import os, resource, runpy, sys
+sys.argv = ["ametigen", *sys.argv[1:]]
+try:
+    runpy.run_module("ametigen", run_name="__main__", alter_sys=True)
+finally:
+    who = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    peak = max(resource.getrusage(one).ru_maxrss for one in who)
+    with open(os.environ["AMETIGEN_BENCH_PEAK"], "w") as out:
+        out.write(str(peak))
+"""
+
+
 def ametigen(project: Path, *args: str) -> float:
-    """Wall time of one run of the real command line, in seconds."""
+    """Wall time of one run of the real command line, in seconds (its largest process's peak
+    memory goes to PEAKS)."""
     # As a user runs it: byte-compiled modules cached; CI set (no progress bar).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env |= {"CI": "1", "PYTHONPATH": str(REPO)}
     global LAST
-    start = time.perf_counter()
-    done = subprocess.run(
-        [PYTHON, "-m", "ametigen", "-C", str(project), *args],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        cwd=REPO,
-    )
+    with tempfile.NamedTemporaryFile(prefix="ametigen-peak-") as peak:
+        env |= {"CI": "1", "PYTHONPATH": str(REPO), "AMETIGEN_BENCH_PEAK": peak.name}
+        start = time.perf_counter()
+        done = subprocess.run(
+            [PYTHON, "-c", _WRAPPER, "-C", str(project), *args],
+            check=False,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=REPO,
+        )
+        took = time.perf_counter() - start
+        if done.returncode != 0:
+            sys.exit(f"ametigen {' '.join(args)} failed:\n{done.stderr.decode('utf-8', 'replace')}")
+        PEAKS.append(int(Path(peak.name).read_text() or 0) / 1024)
     LAST = (done.stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1]
-    return time.perf_counter() - start
+    return took
 
 
 LAST = ""
 """The last line the last command printed (its summary)."""
+PEAKS: list[float] = []
+"""Peak memory (MB) of the largest process of each run."""
 
 
 def best(runs: int, action: Callable[[], float]) -> float:
@@ -181,49 +204,135 @@ def touch(path: Path) -> None:
     path.write_text(text.replace("eesmärk: ", "eesmärk: Muudetud. ", 1), "utf-8")
 
 
-def measure(count: int) -> list[Row]:
+def retitle(path: Path) -> None:
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("ametinimetus:"))
+    lines[index] = lines[index].rstrip("\n") + " (uus)\n"
+    path.write_text("".join(lines), "utf-8")
+
+
+def between(count: int, at_2000: float, at_10000: float) -> float:
+    """A target that grows in a straight line from its value at 2,000 to its value at 10,000."""
+    return at_2000 + (at_10000 - at_2000) * (count - 2000) / 8000
+
+
+def fresh(project: Path) -> None:
+    """No state and no prepared templates: as after a clone."""
+    shutil.rmtree(project / "build", ignore_errors=True)
+
+
+def measure(count: int, first: bool) -> list[Row]:
     rows = []
+    PEAKS.clear()
     with tempfile.TemporaryDirectory(prefix="ametigen-bench-") as folder:
         project = Path(folder)
         ids = generate(project, count)
-        rows.append(Row("ametigen --help", best(5, lambda: ametigen(project, "--help")), "s", 0.3))
-        check = best(3, lambda: ametigen(project, "check"))
-        rows.append(Row(f"check, {count} positions", check, "s", 3.0))
-        shared = best(3, lambda: ametigen(project, "blocks"))
-        rows.append(Row(f"blocks (shared wording), {count} positions", shared, "s", 5.0))
+        position = project / "positions"
+        if first:
+            help_time = best(5, lambda: ametigen(project, "--help"))
+            rows.append(Row("ametigen --help", help_time, "s", 0.3))
+
+        def cold_check() -> float:
+            fresh(project)
+            return ametigen(project, "check")
+
+        check = best(2, cold_check)
+        rows.append(Row("check, cold", check, "s", between(count, 1.5, 5.0)))
+        shared = best(2, lambda: ametigen(project, "blocks"))
+        rows.append(
+            Row("blocks (shared wording)", shared, "s", 5.0 * count / 2000, "5 s per 2,000")
+        )
+        fresh(project)
         full = ametigen(project, "build")
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        rows.append(Row(f"full build, {count} positions", full, "s", 10.0, "DOCX + Markdown"))
-        rows.append(Row("peak memory (largest process)", peak, "MB", 500.0))
+        target = between(count, 6.0, 30.0)
+        rows.append(Row("full build", full, "s", target, "DOCX + Markdown"))
+        unchanged = best(3, lambda: ametigen(project, "build"))
+        rows.append(Row("build, nothing changed", unchanged, "s", 0.5))
+        middle = position / f"{ids[len(ids) // 2]}.yaml"
+        touch(middle)
         rows.append(
-            Row("build, nothing changed", best(3, lambda: ametigen(project, "build")), "s", 0.5)
+            Row("build after one task reworded", ametigen(project, "build"), "s", 1.0, LAST)
         )
-        edited = project / "positions" / f"{ids[len(ids) // 2]}.yaml"
-        touch(edited)
+        head, staff = ids[0], ids[1]  # the first of a group manages the next three by reference
+        retitle(position / f"{head}.yaml")
         rows.append(
-            Row("build after one position edit", ametigen(project, "build"), "s", 1.0, LAST)
+            Row("build after a referenced title change", ametigen(project, "build"), "s", 1.0, LAST)
         )
+        manager = position / f"{staff}.yaml"
+        manager.write_text(
+            manager.read_text("utf-8").replace(
+                f"vahetu_juht:\n  ametikoht: {head}\n", "vahetu_juht: Direktor\n", 1
+            )
+        )
+        rows.append(
+            Row(
+                "build after a manager reference change", ametigen(project, "build"), "s", 1.0, LAST
+            )
+        )
+        added = position / "uus-osakond" / "uus-ametikoht.yaml"
+        added.parent.mkdir()
+        shutil.copy(position / f"{ids[len(ids) // 2 + 5]}.yaml", added)  # one without links
+        rows.append(Row("build after a new position", ametigen(project, "build"), "s", 1.0, LAST))
+        added.unlink()
+        rows.append(
+            Row("build after a deleted position", ametigen(project, "build"), "s", 1.0, LAST)
+        )
+        touch(middle)
+        rows.append(Row("check after one position edit", ametigen(project, "check"), "s", 1.0))
         block = project / "templates" / "blocks" / "ulesanded.yaml"
         block.write_text(block.read_text("utf-8").replace("Välja on", "Välja on nüüd", 1))
         blocked = ametigen(project, "build")
-        rows.append(Row("build after a block edit", blocked, "s", 10.0, f"users only: {LAST}"))
+        users = int(LAST.split()[1]) if LAST.startswith("ametigen: ") else count
+        rows.append(
+            Row(
+                "build after a block edit",
+                blocked,
+                "s",
+                full * users / count + 1.0,
+                f"users only: {LAST}; target: the full build's rate + 1 s",
+            )
+        )
         for path in project.rglob("*.yaml"):
             os.utime(path, (0, 0))
         rows.append(
             Row("build after mtime change only", ametigen(project, "build"), "s", 0.5, LAST)
         )
-        naive, ours = per_document(project, 100)
-        rows.append(Row("per document, naive docxtpl", naive * 1000, "ms", float("inf")))
-        rows.append(
-            Row(
-                "per document, ametigen",
-                ours * 1000,
-                "ms",
-                naive * 100,
-                f"ratio {ours / naive:.3f} (target ≤ 0.1)",
+        rows.append(Row("peak memory (largest process, any run)", max(PEAKS), "MB", 400.0))
+        if first:
+            naive, ours = per_document(project, 100)
+            rows.append(Row("per document, naive docxtpl", naive * 1000, "ms", float("inf")))
+            rows.append(
+                Row(
+                    "per document, ametigen",
+                    ours * 1000,
+                    "ms",
+                    naive * 100,
+                    f"ratio {ours / naive:.3f} (target ≤ 0.1)",
+                )
             )
-        )
     return rows
+
+
+def growth(series: dict[int, list[Row]]) -> str:
+    """How each figure measured at every size grows per 1,000 positions (first to last size)."""
+    counts = sorted(series)
+    low, high = counts[0], counts[-1]
+    names = [row.name for row in series[low]]
+    lines = [
+        "| Measurement | "
+        + " | ".join(f"{count:,}" for count in counts)
+        + " | Growth per 1,000 positions |",
+        "|---|" + "---:|" * (len(counts) + 1),
+    ]
+    for name in names:
+        found = {count: row for count in counts for row in series[count] if row.name == name}
+        if len(found) != len(counts):
+            continue
+        unit = found[low].unit
+        per = (found[high].value - found[low].value) / ((high - low) / 1000)
+        values = " | ".join(f"{found[count].value:.3f} {unit}" for count in counts)
+        lines.append(f"| {name} | {values} | {per:+.3f} {unit} |")
+    return "\n".join(lines)
 
 
 def machine() -> str:
@@ -254,15 +363,27 @@ def table(rows: list[Row]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--count", type=int, default=COUNT)
+    parser.add_argument(
+        "--count",
+        default=",".join(str(count) for count in COUNTS),
+        help="positions, comma-separated sizes (default: %(default)s)",
+    )
     parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
     args = parser.parse_args()
-    rows = measure(args.count)
-    text = f"Machine: {machine()}\n\n{table(rows)}\n"
-    print(text)
+    counts = [int(count) for count in args.count.split(",")]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    parts = [f"Machine: {machine()}; load average {load:.1f} at the start\n"]
+    series = {}
+    for index, count in enumerate(counts):
+        series[count] = measure(count, first=index == 0)
+        parts.append(f"### {count:,} positions\n\n{table(series[count])}\n")
+        print(parts[-1], flush=True)
+    if len(counts) > 1:
+        parts.append(f"### Growth\n\n{growth(series)}\n")
+        print(parts[-1])
     if args.write:
-        write(text)
-    return 0 if all(row.ok for row in rows) else 1
+        write("\n".join(parts))
+    return 0 if all(row.ok for rows in series.values() for row in rows) else 1
 
 
 BEGIN = "<!-- bench:begin -->"
