@@ -48,6 +48,8 @@ def check(project: Path, *, strict: bool = False) -> CheckReport:
         problems = state.warnings
     else:
         resolution = resolve_changed(root, state, changes) if changes is not None else None
+        if resolution is not None and _annexes_repeat(resolution):
+            resolution = None  # an error: the full check reports it where it is
         if resolution is not None:
             resolution.warnings = ordered([*resolution.warnings, *_probed(root, resolution, now)])
         else:
@@ -75,6 +77,13 @@ def _last(out: Path, now: Scan) -> tuple[State, Changes | None]:
         return State(), None
     _, state, changes = min(found, key=lambda item: item[0])
     return state, changes
+
+
+def _annexes_repeat(resolution: Resolution) -> bool:
+    """Whether two positions are stamped as the same annex of one order (see
+    ``check_annex_numbers``, which only the full check runs: it needs every position)."""
+    annexes = [summary.annex for summary in resolution.summaries.values() if summary.annex]
+    return len(annexes) != len(set(annexes))
 
 
 def _everything(root: Path, now: Scan) -> Resolution:

@@ -21,7 +21,7 @@ from ametigen.errors import Mark, Problem
 from ametigen.load.project import LAYOUTS, ORG_FILE, POSITIONS, files_by_id
 
 STATE_FILE = ".ametigen-state.json"
-FORMAT = 3
+FORMAT = 4
 TEMPLATES = "templates"
 MACROS = "macros"
 
@@ -72,6 +72,7 @@ class Summary:
     title: str
     unit: str
     links: tuple[Link, ...]  # its people fields, in order
+    annex: str = ""  # the order's date, number and annex number of its KINNITATUD header
 
 
 @dataclass(frozen=True)
@@ -171,13 +172,20 @@ def _file_hash(path: Path | str) -> str:
 
 def _raw_entry(entry: Entry) -> list[Any]:
     summary = entry.summary
-    return [entry.source, entry.fingerprint, summary.title, summary.unit, summary.links]
+    return [
+        entry.source,
+        entry.fingerprint,
+        summary.title,
+        summary.unit,
+        summary.links,
+        summary.annex,
+    ]
 
 
 def _entry(raw: list[Any]) -> Entry:
-    source, fingerprint, title, unit, links = raw
+    source, fingerprint, title, unit, links, annex = raw
     links = tuple((str(f), t, x) for f, t, x in links)
-    return Entry(str(source), str(fingerprint), Summary(str(title), str(unit), links))
+    return Entry(str(source), str(fingerprint), Summary(str(title), str(unit), links, str(annex)))
 
 
 def _raw_problem(problem: Problem) -> dict[str, Any]:

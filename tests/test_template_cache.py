@@ -90,3 +90,16 @@ def test_check_reuses_what_the_last_check_validated(
     block = project / "templates" / "blocks" / "oigused.yaml"
     block.write_text(block.read_text("utf-8") + "uus: uus õigus;\n", "utf-8")
     assert check(project).positions == first.positions
+
+
+def test_a_warm_check_still_finds_two_positions_stamped_as_the_same_annex(project: Path) -> None:
+    from ametigen.check import check
+    from ametigen.errors import SourceErrors
+
+    check(project)  # leaves its state
+    stamp = 'kinnitatud: {kuupäev: 13.12.2024, käskkiri: "177", lisa: "4"}\n'
+    path = project / "positions" / "teenuste" / "osakonnajuhataja.yaml"
+    path.write_text(stamp + path.read_text("utf-8"), "utf-8")
+    with pytest.raises(SourceErrors) as raised:
+        check(project)
+    assert any("käskkirja nr 177 lisa 4" in problem.message for problem in raised.value.problems)

@@ -12,7 +12,7 @@ of managers — is only a warning: it may be that post. Titles of other units
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ametigen.errors import Problem
 from ametigen.incremental import Summary
@@ -75,7 +75,12 @@ def read_people(resolved: Resolved) -> dict[str, Person]:
         ident: Person(model.title, model.unit, list(_mentions(resolved, ident)))
         for ident, model in resolved.positions.items()
     }
-    resolved.summaries.update((ident, person.summary()) for ident, person in people.items())
+    for ident, person in people.items():
+        summary = person.summary()
+        approval = resolved.positions[ident].approval
+        if approval is not None and approval.order is not None and approval.annex is not None:
+            summary = replace(summary, annex=f"{approval.date}\0{approval.order}\0{approval.annex}")
+        resolved.summaries[ident] = summary
     return people
 
 
