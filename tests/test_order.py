@@ -300,3 +300,19 @@ def test_the_orders_own_clauses_from_ametigen_yaml(tmp_path: Path) -> None:
     assert "3. Käskkiri jõustub 01.01.2026." in text
     assert "ülesannetes" not in text and "Jaan Tamm" in text
     assert "nr 1-2/45" not in text  # the mandate belongs to the default signer
+
+
+def test_a_renamed_position_is_approved_under_its_new_id_and_its_old_annex_repealed(
+    tmp_path: Path,
+) -> None:
+    project = history(tmp_path)
+    renamed = project / "positions/oiguse-ja-jarelevalve/jarelevalve-ekspert.yaml"
+    (project / EXPERT).rename(renamed)
+    edit(renamed, "Vähemalt 3-aastane", "Vähemalt 4-aastane")
+    commit(project, "renamed")
+    order = draft(project, "v1", None, Options()).order
+    assert [a.id for a in order.annexes] == ["oiguse-ja-jarelevalve/jarelevalve-ekspert"]
+    (repeal,) = order.repeals
+    assert [(r.id, r.annex, r.removed) for r in repeal.annexes] == [
+        ("oiguse-ja-jarelevalve/ekspert", "4", False)
+    ]

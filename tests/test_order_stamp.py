@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ametigen.errors import AmetigenError
 from ametigen.load.yamlfile import load_yaml_text
@@ -179,3 +181,82 @@ def test_check_finds_two_positions_as_the_same_annex(tmp_path: Path) -> None:
     )
     path.write_text(path.read_text("utf-8").replace('lisa: "4"', 'lisa: "5"'), "utf-8")
     assert CliRunner().invoke(main, ["-C", str(project), "check"]).exit_code == 0
+
+
+ENTRIES = st.sampled_from(
+    [
+        "kinnitatud: {}",
+        "kinnitatud:",
+        "kinnitatud: {kuupäev: 13.12.2024, lisa: '4'}",
+        'kinnitatud:   # päis\n  kuupäev: 13.12.2024\n  käskkiri: "177"   # nr\n  lisa: "4"',
+        "kinnitatud:\n    lisa: '4'\n    # vana\n    kuupäev: 2024-12-13",
+    ]
+)
+OTHERS = st.lists(
+    st.sampled_from(
+        [
+            "ametinimetus: Ekspert",
+            "eesmärk: >-\n  pikk\n  tekst # mitte kommentaar",
+            "# kommentaar",
+            "",
+            "alluvad:\n  - A\n  - {ametikoht: x/y}",
+            "asendaja: 'a: b'",
+            "nõuded: {haridus: kõrg}",
+        ]
+    ),
+    max_size=6,
+)
+
+
+@given(
+    before=OTHERS,
+    entry=st.none() | ENTRIES,
+    after=OTHERS,
+    crlf=st.booleans(),
+    bom=st.booleans(),
+)
+def test_any_file_changes_only_in_its_entry(
+    before: list[str], entry: str | None, after: list[str], crlf: bool, bom: bool
+) -> None:
+    parts = [*before, *([entry] if entry else []), *after, "struktuuriüksus: Osakond"]
+    # keep keys unique: the same line twice would be a duplicate key
+    seen: set[str] = set()
+    unique = []
+    for part in parts:
+        key = part.split(":", 1)[0] if part and not part.startswith("#") else None
+        if key is None or key not in seen:
+            unique.append(part)
+            if key:
+                seen.add(key)
+    newline = "\r\n" if crlf else "\n"
+    text = ("\ufeff" if bom else "") + newline.join(unique).replace("\n", newline) + newline
+    text = text.replace("\r\r\n", "\r\n")
+    result = stamp_text(text, PATH, VALUES)
+
+    old = load_yaml_text(text.encode(), PATH).data
+    new = load_yaml_text(result.encode(), PATH).data
+    assert new["kinnitatud"] == {"kuupäev": "05.01.2025", "käskkiri": "178", "lisa": "2"}
+    assert {k: v for k, v in new.items() if k != "kinnitatud"} == {
+        k: v for k, v in old.items() if k != "kinnitatud"
+    }
+    assert result.startswith("\ufeff") == bom
+    # every line that is not part of an entry is kept, in order
+    body = text.removeprefix("\ufeff")
+    kept = [line for line in body.splitlines() if not _in_entry(line, body)]
+    result_lines = iter(result.removeprefix("\ufeff").splitlines())
+    assert all(any(line == other for other in result_lines) for line in kept)
+    assert ("\r\n" in result) == crlf
+
+
+def _in_entry(line: str, text: str) -> bool:
+    """Whether ``line`` belongs to the kinnitatud entry of ``text`` (its key or its value)."""
+    lines = text.splitlines()
+    inside = False
+    for each in lines:
+        if each.startswith("kinnitatud:"):
+            inside = True
+        elif each and not each.startswith((" ", "#")):
+            inside = False
+        if each == line and inside and not (each.startswith("#") or not each.strip()):
+            return True
+    return False
