@@ -7,6 +7,7 @@ Only the standard library: no python-docx import needed to read text.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -18,11 +19,28 @@ def docx_text(source: Path | bytes) -> str:
     """The document's text, paragraph by paragraph."""
     data = source if isinstance(source, bytes) else source.read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        root = ElementTree.fromstring(package.read("word/document.xml"))
+        return _part_text(package.read("word/document.xml"))
+
+
+def signed_text(data: bytes) -> str:
+    """Every text the document shows: the body, then each header and footer under its name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        text = _part_text(package.read("word/document.xml"))
+        for name in sorted(package.namelist()):
+            if _HEADER_FOOTER.fullmatch(name):
+                text += f"[{name.removeprefix('word/').removesuffix('.xml')}]\n"
+                text += _part_text(package.read(name))
+    return text
+
+
+_HEADER_FOOTER = re.compile(r"word/(header|footer)\d*\.xml")
+
+
+def _part_text(xml: bytes) -> str:
+    root = ElementTree.fromstring(xml)
     body = root.find(f"{W}body")
     lines: list[str] = []
-    if body is not None:
-        _blocks(body, lines)
+    _blocks(root if body is None else body, lines)
     return "\n".join(lines) + "\n"
 
 

@@ -264,7 +264,7 @@ def draft(project: Path, base: str, head: str | None, options: Options) -> Draft
         new = snapshot(folder, new_side.label)
         org = read_organisation(folder)
         templates = OrderTemplates.load(folder)
-    order = make_order(compare(old, new), org, options, project.resolve())
+    order = make_order(compare(old, new).changes, org, options, project.resolve())
     assert old_side.commit is not None  # BASE is always a revision
     return Draft(
         order=order,

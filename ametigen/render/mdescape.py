@@ -20,9 +20,14 @@ _AT_BLOCK_START = re.compile(
 )
 
 
+def escape_inline(text: str) -> str:
+    """``text`` as literal inline Markdown (emphasis, code, links, HTML, pipes, entities)."""
+    return _INLINE.sub(_backslash, text)
+
+
 def escape_line(line: str) -> str:
     """One line as literal inline Markdown; blanks at its edges kept as character entities."""
-    line = _INLINE.sub(_backslash, line)
+    line = escape_inline(line)
     if line[:1] in (" ", "\t") or line[-1:] in (" ", "\t"):
         line = _EDGE_SPACE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(0)), line)
     return line

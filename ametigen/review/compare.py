@@ -49,6 +49,7 @@ LABELS = {
     "amendment": "muutmine",
     "approval": "kinnitatud",
     "signer": "allkirjastaja",
+    "word_template": "Wordi malli sõnastus",
 }
 """Estonian names of the document's parts, as reviewers know them."""
 
@@ -67,6 +68,9 @@ class Change:
     old: Position | None = None
     new: Position | None = None
     fields: tuple[str, ...] = ()
+    word: tuple[str, str] | None = None
+    """When its layout's Word template changed the words: the DOCX text of HEAD's content under
+    BASE's template and under HEAD's (what the template change alone does to this position)."""
 
     @property
     def substance(self) -> bool:
@@ -78,13 +82,42 @@ class Change:
         return [LABELS.get(name, name) for name in self.fields]
 
 
-def compare(base: Snapshot, head: Snapshot) -> list[Change]:
-    """Changes from ``base`` to ``head``, sorted by position id."""
+@dataclass(frozen=True)
+class TemplateChange:
+    """A layout's Word template that differs between the revisions, and whom it reaches."""
+
+    layout: str
+    wording: tuple[str, ...]
+    """Positions whose DOCX text the template change alters."""
+    formatting: tuple[str, ...]
+    """Positions of the layout whose text it leaves as it was: only their formatting changes."""
+
+    @property
+    def path(self) -> str:
+        return f"templates/layouts/{self.layout}/ametijuhend.docx"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    changes: list[Change]
+    templates: list[TemplateChange]
+
+
+def compare(base: Snapshot, head: Snapshot) -> Comparison:
+    """Changes from ``base`` to ``head``, sorted by position id, and the Word templates that
+    changed.
+
+    The Markdown shows what a position's content does to its text; the DOCX is the signed
+    file, so where a layout's Word template changed, HEAD's content is rendered with both
+    templates and their texts compared: a change there shows for every position it reaches,
+    and a template whose every text stays the same changed only the formatting.
+    """
+    templates, word = _word_templates(base, head)
     changes = []
     for ident in sorted(base.positions.keys() & head.positions.keys()):
         old, new = base.positions[ident], head.positions[ident]
-        if old.markdown != new.markdown:
-            changes.append(_changed("changed", ident, None, old, new))
+        if old.markdown != new.markdown or ident in word:
+            changes.append(_changed("changed", ident, None, old, new, word.get(ident)))
     removed = {i: base.positions[i] for i in sorted(base.positions.keys() - head.positions.keys())}
     added = {i: head.positions[i] for i in sorted(head.positions.keys() - base.positions.keys())}
     for old_ident, ident in _renames(removed, added):
@@ -92,14 +125,41 @@ def compare(base: Snapshot, head: Snapshot) -> list[Change]:
         del added[ident]
     changes += [Change("removed", i, p.doc.title, old=p) for i, p in removed.items()]
     changes += [Change("added", i, p.doc.title, new=p) for i, p in added.items()]
-    return sorted(changes, key=lambda change: change.ident)
+    return Comparison(sorted(changes, key=lambda change: change.ident), templates)
+
+
+def _word_templates(
+    base: Snapshot, head: Snapshot
+) -> tuple[list[TemplateChange], dict[str, tuple[str, str]]]:
+    """The changed Word templates, and per position reached the texts before and after."""
+    templates, word = [], {}
+    for layout in sorted(base.word_templates.keys() & head.word_templates.keys()):
+        if base.word_templates[layout] == head.word_templates[layout]:
+            continue
+        reached, same = [], []
+        for ident, position in sorted(head.positions.items()):
+            if position.doc.layout != layout or ident not in base.positions:
+                continue
+            before, after = base.signed_text(position.doc), head.signed_text(position.doc)
+            if before != after:
+                word[ident] = (before, after)
+                reached.append(ident)
+            else:
+                same.append(ident)
+        templates.append(TemplateChange(layout, tuple(reached), tuple(same)))
+    return templates, word
 
 
 def _changed(
-    status: Status, ident: str, old_ident: str | None, old: Position, new: Position
+    status: Status,
+    ident: str,
+    old_ident: str | None,
+    old: Position,
+    new: Position,
+    word: tuple[str, str] | None = None,
 ) -> Change:
-    fields = tuple(changed_fields(old.doc, new.doc))
-    return Change(status, ident, new.doc.title, old_ident, old, new, fields)
+    fields = tuple(changed_fields(old.doc, new.doc)) + (("word_template",) if word else ())
+    return Change(status, ident, new.doc.title, old_ident, old, new, fields, word)
 
 
 def changed_fields(old: Document, new: Document) -> Iterable[str]:

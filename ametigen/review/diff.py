@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ametigen.review.compare import Change, compare
+from ametigen.review.compare import Change, TemplateChange, compare
 from ametigen.review.revision import Revision, checkout, revision, revisions
 from ametigen.review.snapshot import Snapshot, snapshot
 from ametigen.review.words import Line, unified
@@ -23,6 +23,8 @@ class Diff:
     base: Revision
     head: Revision
     changes: list[Change]
+    templates: list[TemplateChange]
+    """Word templates that changed: the words of the positions they reach, or the formatting."""
 
     @property
     def substance(self) -> bool:
@@ -36,6 +38,15 @@ class Diff:
         old_name = f"a/{change.old_ident or change.ident}.md" if change.old else "/dev/null"
         new_name = f"b/{change.ident}.md" if change.new else "/dev/null"
         return unified(old, new, old_name, new_name)
+
+    def word_lines(self, change: Change) -> list[Line]:
+        """What the Word template change alone does to the position's DOCX text."""
+        if change.word is None:
+            return []
+        doc = change.new.doc if change.new else None
+        layout = doc.layout if doc else ""
+        name = f"{change.ident}.docx ({layout})"
+        return unified(*change.word, f"a/{name}", f"b/{name}")
 
 
 def load(project: Path, side: Revision | str | None) -> Snapshot:
@@ -53,4 +64,5 @@ def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
     or ``A..B``.
     """
     old_side, new_side = revisions(project, base, head)
-    return Diff(old_side, new_side, compare(load(project, old_side), load(project, new_side)))
+    found = compare(load(project, old_side), load(project, new_side))
+    return Diff(old_side, new_side, found.changes, found.templates)

@@ -78,7 +78,7 @@ def redline(
     revisions_date = w_date(date)
     own_folder = out is None  # only there may earlier redlines be cleared away
     out = (out or root / "build" / "redline").resolve()
-    for change in compare(old, new):
+    for change in compare(old, new).changes:
         if change.ident not in chosen or change.new is None:
             continue
         if change.old is None:

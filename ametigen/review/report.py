@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import Any
 
 import click
 
-from ametigen.review.compare import Change
+from ametigen.render.mdescape import escape_block_start, escape_inline, escape_line
+from ametigen.review.compare import Change, TemplateChange
 from ametigen.review.diff import Diff
 from ametigen.review.words import Line, inline
 
@@ -19,7 +19,6 @@ STATUS = {
     "removed": "eemaldatud",
     "renamed": "ümber nimetatud",
 }
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-.!|~>])")
 
 
 def summary(diff: Diff) -> str:
@@ -29,6 +28,21 @@ def summary(diff: Diff) -> str:
     substance = sum(1 for change in diff.changes if change.substance)
     parts = ", ".join(f"{STATUS[status]} {count}" for status, count in counts.items())
     return f"Ametikohti {parts}; sisulisi muudatusi {substance}."
+
+
+def template_sentences(template: TemplateChange) -> list[str]:
+    """What a changed Word template does, in words (the positions are listed apart)."""
+    out = []
+    if template.wording:
+        out.append(f"muudab {len(template.wording)} ametijuhendi teksti")
+    if template.formatting:
+        done = "muudab ainult vormistust (stiilid, fondid, veerised …)"
+        out.append(f"{done} {len(template.formatting)} ametijuhendil, tekst jääb samaks")
+    return out
+
+
+def no_change(diff: Diff) -> bool:
+    return not diff.changes and not diff.templates
 
 
 def kind(change: Change) -> str:
@@ -55,12 +69,17 @@ def markdown(diff: Diff, limit: int | None = None, full_at: str | None = None) -
         f"## Ametijuhendite muudatused: {_code(diff.base.label)} → {_code(diff.head.label)}",
         "",
     ]
-    if not diff.changes:
+    if no_change(diff):
         return "\n".join([*head, "Ametijuhendite tekst ei muutunud.", ""])
     head += [
         summary(diff),
         "Sisuline muudatus (eesmärk, ülesanded ja tulemused, nõuded) vajab uut kinnitamist "
         "ja teenistuja nõusolekut.",
+    ]
+    head += _markdown_templates(diff.templates)
+    if not diff.changes:
+        return "\n".join([*head, "", "Ametijuhendite tekst ei muutunud.", ""])
+    head += [
         "",
         "| Ametikoht | Nimetus | Muudatus | Liik | Muutunud osad |",
         "|---|---|---|---|---|",
@@ -71,6 +90,27 @@ def markdown(diff: Diff, limit: int | None = None, full_at: str | None = None) -
     if limit is None or len(whole) <= limit:
         return whole
     return _shortened(head, rows, sections, limit, full_at)
+
+
+def _markdown_templates(templates: list[TemplateChange]) -> list[str]:
+    out = []
+    for template in templates:
+        out += [
+            "",
+            f"**Wordi mall {_code(template.path)}** {'; '.join(template_sentences(template))}.",
+        ]
+        for label, ids in (("Tekst muutub", template.wording), ("Vormistus", template.formatting)):
+            if ids:
+                listed = ", ".join(_code(ident) for ident in ids)
+                out += [
+                    "",
+                    f"<details><summary>{label}: {len(ids)}</summary>",
+                    "",
+                    listed,
+                    "",
+                    "</details>",
+                ]
+    return out
 
 
 def _row(change: Change) -> str:
@@ -92,13 +132,20 @@ def _section(diff: Diff, change: Change) -> str:
     fence = "`" * max(
         3, 1 + max((len(run) for run in _BACKTICKS.findall("\n".join(plain))), default=0)
     )
-    out += ["", "<details><summary>Markdowni erinevus</summary>", "", f"{fence}diff"]
-    out += plain
-    out += [fence, "", "</details>"]
+    if len(lines) > 2:  # more than the file names: the Markdown changed
+        out += ["", "<details><summary>Markdowni erinevus</summary>", "", f"{fence}diff"]
+        out += plain
+        out += [fence, "", "</details>"]
     if change.status in ("changed", "renamed"):
         words = _word_lines(lines)
         if words:
             out += ["", "Muudetud sõnad:", "", *words]
+    word = diff.word_lines(change)
+    if word:
+        assert change.new is not None
+        layout = change.new.doc.layout
+        out += ["", f"Wordi mall ({_code(layout)}) muudab allkirjastatava DOCX-i teksti:", ""]
+        out += _word_lines(word)
     return "\n".join(out)
 
 
@@ -144,14 +191,15 @@ def _word_lines(lines: list[Line]) -> list[str]:
     for line in lines:
         if line.tag == "-" and line.partner is not None:
             segments = inline(line.text, line.partner)
-            out.append("- " + "".join(_html_segment(kind, text) for kind, text in segments))
-        elif line.tag in ("-", "+") and line.partner is None:
+            marked = "".join(_html_segment(kind, text) for kind, text in segments)
+            out.append("- " + escape_block_start(marked))
+        elif line.tag in ("-", "+") and line.partner is None and line.text.strip():
             out.append("- " + _html_segment(line.tag, line.text))
     return out
 
 
 def _html_segment(kind: str, text: str) -> str:
-    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    escaped = escape_inline(text)
     if kind == "-":
         return f"<del>{escaped}</del>"
     if kind == "+":
@@ -160,7 +208,8 @@ def _html_segment(kind: str, text: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
+    """Inline Markdown showing ``text`` literally, on one line (the renderer's escaper)."""
+    return escape_line(text.replace("\n", " "))
 
 
 def _code(text: str) -> str:
@@ -173,9 +222,16 @@ def _code(text: str) -> str:
 def text(diff: Diff) -> str:
     """Plain text with ANSI colours (click.echo drops them when not on a terminal)."""
     out = [click.style(f"ametigen diff {diff.base.label} → {diff.head.label}", bold=True)]
-    if not diff.changes:
+    if no_change(diff):
         return "\n".join([*out, "Ametijuhendite tekst ei muutunud."]) + "\n"
     out.append(summary(diff))
+    for template in diff.templates:
+        out += ["", click.style(f"Wordi mall {template.path}", bold=True)]
+        out += [f"  {sentence}" for sentence in template_sentences(template)]
+        if template.wording:
+            out.append(f"  tekst muutub: {', '.join(template.wording)}")
+        if template.formatting:
+            out.append(f"  vormistus: {', '.join(template.formatting)}")
     for change in diff.changes:
         name = f"{change.old_ident} → {change.ident}" if change.old_ident else change.ident
         mark = (
@@ -185,7 +241,9 @@ def text(diff: Diff) -> str:
         )
         out += ["", click.style(f"{name} — {change.title}", bold=True)]
         out.append(f"{STATUS[change.status]}; {mark}: {parts(change)}")
-        out += [_styled(line) for line in diff.lines(change)]
+        lines = diff.lines(change)
+        out += [_styled(line) for line in lines] if len(lines) > 2 else []
+        out += [_styled(line) for line in diff.word_lines(change)]
     return "\n".join(out) + "\n"
 
 
@@ -213,6 +271,15 @@ def as_json(diff: Diff) -> str:
         "head_commit": diff.head.commit,
         "summary": {status: sum(1 for c in diff.changes if c.status == status) for status in STATUS}
         | {"substance": sum(1 for c in diff.changes if c.substance)},
+        "templates": [
+            {
+                "layout": t.layout,
+                "path": t.path,
+                "wording": list(t.wording),
+                "formatting": list(t.formatting),
+            }
+            for t in diff.templates
+        ],
         "positions": [_change_json(diff, change) for change in diff.changes],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -220,6 +287,7 @@ def as_json(diff: Diff) -> str:
 
 def _change_json(diff: Diff, change: Change) -> dict[str, Any]:
     lines = diff.lines(change)
+    word = diff.word_lines(change)
     return {
         "id": change.ident,
         "old_id": change.old_ident,
@@ -229,6 +297,7 @@ def _change_json(diff: Diff, change: Change) -> dict[str, Any]:
         "fields": list(change.fields),
         "labels": change.labels,
         "diff": "\n".join(line.plain for line in lines) + "\n",
+        "word_diff": "\n".join(line.plain for line in word) + "\n" if word else None,
         "words": [
             {"tag": line.tag, "segments": [list(s) for s in line.segments]}
             for line in lines

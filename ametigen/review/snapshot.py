@@ -5,9 +5,11 @@ Each revision is rendered with its own templates, so a template change shows as 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ametigen.docxtext import signed_text
 from ametigen.errors import AmetigenError, SourceErrors
 from ametigen.pipeline import resolve
 from ametigen.render.renderer import Renderer
@@ -34,10 +36,17 @@ class Snapshot:
 
     positions: dict[str, Position]
     renderers: dict[str, Renderer]
+    word_templates: dict[str, str]
+    """Layout → a digest of its Word template's bytes (any change: wording, styles, margins)."""
 
     def docx(self, ident: str, epoch: int | None = None) -> bytes:
         doc = self.positions[ident].doc
         return self.renderers[doc.layout].docx.render(doc, epoch=epoch)
+
+    def signed_text(self, doc: Document) -> str:
+        """The text of ``doc`` as this revision's Word template prints it (body, headers,
+        footers)."""
+        return signed_text(self.renderers[doc.layout].docx.render(doc, epoch=None))
 
 
 def snapshot(project: Path, label: str) -> Snapshot:
@@ -49,11 +58,15 @@ def snapshot(project: Path, label: str) -> Snapshot:
     except AmetigenError as error:
         raise unreadable(label, [str(error)]) from None
     renderers = {name: Renderer(layout) for name, layout in resolved.layouts.items()}
+    word_templates = {
+        name: hashlib.sha256(layout.docx.read_bytes()).hexdigest()
+        for name, layout in resolved.layouts.items()
+    }
     positions = {}
     for ident, doc in resolved.documents.items():
         markdown = renderers[doc.layout].markdown.render(doc).decode("utf-8")
         positions[ident] = Position(doc, markdown)
-    return Snapshot(positions, renderers)
+    return Snapshot(positions, renderers, word_templates)
 
 
 def unreadable(label: str, problems: list[str]) -> RevisionUnreadable:
