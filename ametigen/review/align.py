@@ -1,9 +1,14 @@
-"""Align two sequences of text blocks: equal ones, similar ones paired, the rest added/removed."""
+"""Align two sequences of text blocks: equal ones, similar ones paired, the rest added/removed.
+
+Blocks are matched on their text without its numbers, so a renumbered task or row is the same
+block (with a number change), and an inserted one is an insertion.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 PAIR_SIMILARITY = 0.5
 """Blocks at least this similar are shown as one edited block, not a removed and an added one."""
@@ -11,37 +16,70 @@ PAIR_SIMILARITY = 0.5
 Pair = tuple[int | None, int | None]
 """(index in old, index in new); None on one side for a removed or an added block."""
 
+_DIGITS = re.compile(r"\d+")
 
-def align(old: Sequence[str], new: Sequence[str]) -> list[Pair]:
-    """Monotonic alignment of ``old`` and ``new`` keys; blocks of different kinds never pair.
 
-    A key is ``kind + "\\0" + text``; inside each changed stretch the pairs are chosen to
-    maximise the total similarity of paired blocks (a small dynamic programme).
+def without_numbers(text: str) -> str:
+    """``text`` with every run of digits replaced by ``#``: what stays when numbers shift."""
+    return _DIGITS.sub("#", text)
+
+
+def similarity(a: Sequence[object], b: Sequence[object], floor: float = 0.0) -> float:
+    """How alike two sequences (of characters, words or lines) are, 0 … 1 (difflib's ratio);
+    0 for anything below ``floor``, decided by the cheap upper bounds first."""
+    if a == b:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= floor else 0.0
+
+
+def content(block: str) -> str:
+    """The key a block is matched on: its kind (before a ``\0``) and its text without numbers."""
+    kind, separator, text = block.rpartition("\0")
+    return kind + separator + without_numbers(text)
+
+
+PAIRING_LIMIT = 2500
+"""Changed stretches with more candidate pairs than this are not paired (a rewrite is shown as
+removed and added blocks; pairing it would cost more than it tells)."""
+
+
+def align(
+    old: Sequence[str], new: Sequence[str], key: Callable[[str], str] = content
+) -> list[Pair]:
+    """Monotonic alignment of ``old`` and ``new`` blocks, matched on ``key(block)``.
+
+    A block may be ``kind + "\\0" + text``: blocks of different kinds never pair. Inside each
+    changed stretch the pairs are chosen to maximise the total similarity of paired blocks (a
+    small dynamic programme).
     """
+    old_keys, new_keys = [key(text) for text in old], [key(text) for text in new]
     pairs: list[Pair] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             pairs += [(i1 + k, j1 + k) for k in range(i2 - i1)]
         else:
-            pairs += [(i, j) for i, j in _best(old[i1:i2], new[j1:j2], i1, j1)]
+            pairs += _best(old_keys[i1:i2], new_keys[j1:j2], i1, j1)
     return pairs
 
 
-def similarity(a: str, b: str) -> float:
-    kind_a, _, text_a = a.partition("\0")
-    kind_b, _, text_b = b.partition("\0")
+def _block_similarity(a: str, b: str) -> float:
+    kind_a, _, text_a = a.rpartition("\0")
+    kind_b, _, text_b = b.rpartition("\0")
     if kind_a != kind_b:
         return 0.0
-    matcher = difflib.SequenceMatcher(None, text_a, text_b, autojunk=False)
-    if matcher.real_quick_ratio() < PAIR_SIMILARITY or matcher.quick_ratio() < PAIR_SIMILARITY:
-        return 0.0
-    return matcher.ratio()
+    return similarity(text_a, text_b, PAIR_SIMILARITY)
 
 
 def _best(old: Sequence[str], new: Sequence[str], i0: int, j0: int) -> list[Pair]:
     n, m = len(old), len(new)
-    sim = [[similarity(a, b) for b in new] for a in old]
+    if n * m > PAIRING_LIMIT:
+        return [(i0 + i, None) for i in range(n)] + [(None, j0 + j) for j in range(m)]
+    sim = [[_block_similarity(a, b) for b in new] for a in old]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):

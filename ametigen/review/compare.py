@@ -9,12 +9,12 @@ section or a reworded right is not mistaken for it.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from ametigen.resolve.document import Document
+from ametigen.review.align import similarity
 from ametigen.review.snapshot import Position, Snapshot
 
 Status = Literal["changed", "added", "removed", "renamed"]
@@ -180,26 +180,36 @@ def _unnumbered(tasks: Iterable[object]) -> list[object]:
 
 
 def _renames(removed: dict[str, Position], added: dict[str, Position]) -> list[tuple[str, str]]:
-    """Pairs (old id, new id) whose text is identical or at least 90 % similar, best first."""
-    candidates = []
+    """Pairs (old id, new id) whose text is identical or at least 90 % similar, best first.
+
+    Identical texts (a file moved) are matched by their text at once; only what is left is
+    compared pair by pair, line by line.
+    """
+    pairs: list[tuple[str, str]] = []
+    by_text: dict[str, list[str]] = {}
+    for ident, new in added.items():
+        by_text.setdefault(new.markdown, []).append(ident)
+    rest_old = []
     for old_ident, old in removed.items():
-        for ident, new in added.items():
-            ratio = similarity(old.markdown, new.markdown)
-            if ratio >= RENAME_SIMILARITY:
+        same = by_text.get(old.markdown)
+        if same:
+            pairs.append((old_ident, same.pop(0)))
+        else:
+            rest_old.append(old_ident)
+    paired_new = {ident for _, ident in pairs}
+    rest_new = [ident for ident in added if ident not in paired_new]
+    lines = {ident: added[ident].markdown.splitlines() for ident in rest_new}
+    candidates = []
+    for old_ident in rest_old:
+        old_lines = removed[old_ident].markdown.splitlines()
+        for ident in rest_new:
+            ratio = similarity(old_lines, lines[ident], RENAME_SIMILARITY)
+            if ratio:
                 candidates.append((-ratio, old_ident, ident))
-    pairs, used_old, used_new = [], set(), set()
+    used_old, used_new = set(), set()
     for _, old_ident, ident in sorted(candidates):
         if old_ident not in used_old and ident not in used_new:
             pairs.append((old_ident, ident))
             used_old.add(old_ident)
             used_new.add(ident)
     return pairs
-
-
-def similarity(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    matcher = difflib.SequenceMatcher(None, a.splitlines(), b.splitlines(), autojunk=False)
-    if matcher.real_quick_ratio() < RENAME_SIMILARITY:
-        return matcher.real_quick_ratio()
-    return matcher.ratio()

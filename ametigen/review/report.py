@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -11,7 +12,7 @@ import click
 from ametigen.render.mdescape import escape_block_start, escape_inline, escape_line
 from ametigen.review.compare import Change, TemplateChange
 from ametigen.review.diff import Diff
-from ametigen.review.words import Line, inline
+from ametigen.review.words import Line, inline, number_changes, plain
 
 STATUS = {
     "changed": "muudetud",
@@ -145,7 +146,7 @@ def _section(diff: Diff, change: Change) -> str:
         assert change.new is not None
         layout = change.new.doc.layout
         out += ["", f"Wordi mall ({_code(layout)}) muudab allkirjastatava DOCX-i teksti:", ""]
-        out += _word_lines(word)
+        out += _word_lines(word, str)
     return "\n".join(out)
 
 
@@ -185,16 +186,26 @@ def _shortened(
     return text + note(len(rows) - kept_rows, len(sections) - kept_sections)
 
 
-def _word_lines(lines: list[Line]) -> list[str]:
-    """One list item per changed line: deleted words struck out, inserted words underlined."""
+def _word_lines(lines: list[Line], to_text: Callable[[str], str] = plain) -> list[str]:
+    """One list item per changed line, as the reader sees it (``to_text``): deleted words struck
+    out, inserted words underlined; lines whose numbers alone changed in one item at the end."""
     out = []
+    shifted: list[str] = []
     for line in lines:
         if line.tag == "-" and line.partner is not None:
-            segments = inline(line.text, line.partner)
-            marked = "".join(_html_segment(kind, text) for kind, text in segments)
+            old, new = to_text(line.text), to_text(line.partner)
+            if old == new:
+                continue
+            numbers = number_changes(old, new)
+            if numbers is not None:
+                shifted += [f"{a} → {b}" for a, b in numbers]
+                continue
+            marked = "".join(_html_segment(kind, text) for kind, text in inline(old, new))
             out.append("- " + escape_block_start(marked))
-        elif line.tag in ("-", "+") and line.partner is None and line.text.strip():
-            out.append("- " + _html_segment(line.tag, line.text))
+        elif line.tag in ("-", "+") and line.partner is None and to_text(line.text).strip():
+            out.append("- " + _html_segment(line.tag, to_text(line.text)))
+    if shifted:
+        out.append("- numbrid nihkusid (tekst sama): " + escape_inline(", ".join(shifted)))
     return out
 
 
