@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -195,3 +196,52 @@ def test_out_folder_keeps_files_it_did_not_write(project: Path, tmp_path: Path) 
     (out / "allkirjastatud.docx").write_bytes(b"a signed copy")
     redline(project, "HEAD", author="Mari", date=dt.datetime(2024, 12, 13), out=out)
     assert (out / "allkirjastatud.docx").read_bytes() == b"a signed copy"
+
+
+def test_new_removed_and_renamed_positions(tmp_path: Path) -> None:
+    project = make_repo(tmp_path)
+    positions = project / "positions"
+    shutil.copy(positions / "oiguse-ja-jarelevalve/ekspert.yaml", positions / "uus.yaml")
+    edit(positions / "uus.yaml", "ametinimetus: Ekspert", "ametinimetus: Vanemekspert")
+    (positions / "ohvriabi-ja-ennetus/koordinaator.yaml").unlink()
+    shutil.move(positions / "teenuste/osakonnajuhataja.yaml", positions / "teenuste/juhataja.yaml")
+    commit(project, "uus, eemaldatud, ümber nimetatud", author="Anna Autor")
+    out = tmp_path / "redline"
+
+    report = redline(project, "HEAD~1", "HEAD", out=out)
+
+    assert [p.relative_to(out).as_posix() for p in report.written] == ["uus.docx"]
+    data = (out / "uus.docx").read_bytes()
+    head = load(project, "HEAD")
+    assert docx_text(resolve_changes(data, accept=True)) == docx_text(head.docx("uus"))
+    assert docx_text(resolve_changes(data, accept=False)).strip() == ""
+    summary = (out / "KOKKUVOTE.md").read_text("utf-8")
+    assert report.summary == out / "KOKKUVOTE.md"
+    assert "- uus `uus` — Vanemekspert: `uus.docx`" in summary
+    assert "- eemaldatud: `ohvriabi-ja-ennetus/koordinaator` — Koordinaator" in summary
+    assert (
+        "- ümber nimetatud `teenuste/osakonnajuhataja` → `teenuste/juhataja` — "
+        "Osakonnajuhataja: tekst sama" in summary
+    )
+    md = CliRunner().invoke(main, ["-C", str(project), "diff", "HEAD~1", "HEAD"]).output
+    assert "tekst sama, fail nimetati ümber" in md and "vormistus" not in md
+
+
+def test_commit_ids_in_properties_and_tracking_on(project: Path, tmp_path: Path) -> None:
+    commit(project, "muudatused")
+    base = git(project, "rev-parse", "HEAD~1").strip()
+    head = git(project, "rev-parse", "HEAD").strip()
+    report = redline(project, "HEAD~1", "HEAD", out=tmp_path)
+    for path in report.written:
+        package = zipfile.ZipFile(path)
+        custom = package.read("docProps/custom.xml").decode("utf-8")
+        assert f'name="ametigen BASE"><vt:lpwstr>{base}</vt:lpwstr>' in custom
+        assert f'name="ametigen HEAD"><vt:lpwstr>{head}</vt:lpwstr>' in custom
+        assert base not in docx_text(path.read_bytes())  # not in the signed text
+        assert b"<w:trackRevisions/>" in package.read("word/settings.xml")
+        assert b"/docProps/custom.xml" in package.read("[Content_Types].xml")
+        assert b"custom-properties" in package.read("_rels/.rels")
+        assert validate_docx(path) == [], path
+    working = redline(project, "HEAD~1", out=tmp_path / "tööpuu")
+    custom = zipfile.ZipFile(working.written[0]).read("docProps/custom.xml").decode("utf-8")
+    assert f"<vt:lpwstr>{head} + tööpuu</vt:lpwstr>" in custom

@@ -64,8 +64,8 @@ def command(
         click.echo(f"ametigen: hoiatus: {warning}", err=True)
     for path in result.written:
         click.echo(str(path))
-    for ident in result.skipped:
-        click.echo(f"ametigen: {ident}: uus ametikoht, võrdlusdokumenti pole", err=True)
+    if result.summary is not None:
+        click.echo(str(result.summary))
     click.echo(
         f"ametigen: {len(result.written)} kirjutatud, {len(result.unchanged)} muutmata"
         + (f", {len(result.removed)} eemaldatud" if result.removed else ""),

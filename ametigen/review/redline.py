@@ -20,10 +20,21 @@ from ametigen.load.project import files_by_id
 from ametigen.render.package import Entry, build_zip
 from ametigen.review.compare import compare
 from ametigen.review.diff import load
+from ametigen.review.redpackage import (
+    CONTENT_TYPES,
+    CUSTOM,
+    RELS,
+    SETTINGS,
+    custom_properties,
+    empty_body,
+    tracking_on,
+    with_custom_part,
+)
 from ametigen.review.revision import (
     WORKING_TREE,
     Commit,
     Revision,
+    commit_id,
     commit_info,
     newest_author,
     revisions,
@@ -39,9 +50,14 @@ MAIN_PART = "word/document.xml"
 class RedlineReport:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # added positions: nothing to compare
     removed: list[Path] = field(default_factory=list)
+    """Earlier redlines removed from build/redline/ (their positions no longer changed)."""
     warnings: list[str] = field(default_factory=list)
+    summary: Path | None = None
+    """The summary file beside the redlines: what changed, what is new, removed, renamed."""
+
+
+SUMMARY = "KOKKUVOTE.md"
 
 
 UNCOMMITTED_AUTHOR = "salvestamata muudatused"
@@ -78,22 +94,55 @@ def redline(
     revisions_date = w_date(date)
     own_folder = out is None  # only there may earlier redlines be cleared away
     out = (out or root / "build" / "redline").resolve()
-    for change in compare(old, new).changes:
-        if change.ident not in chosen or change.new is None:
+    found = compare(old, new)
+    properties = {
+        "ametigen BASE": old_side.commit or "",
+        "ametigen HEAD": new_side.commit or f"{commit_id(project, 'HEAD')} + {WORKING_TREE}",
+        "ametigen BASE nimi": old_side.label,
+        "ametigen HEAD nimi": new_side.label,
+    }
+    lines = _summary_head(old_side, new_side)
+    for change in found.changes:
+        if change.ident not in chosen and change.new is not None:
             continue
-        if change.old is None:
-            report.skipped.append(change.ident)
+        title = f"`{change.ident}` — {change.title}"
+        if change.new is None:
+            lines.append(f"- eemaldatud: {title} (ametijuhend kaob; redline'i pole)")
             continue
-        before = old.docx(change.old_ident or change.ident)
+        if change.status == "renamed" and not change.fields:
+            lines.append(f"- ümber nimetatud `{change.old_ident}` → {title}: tekst sama")
+            continue
+        before = old.docx(change.old_ident or change.ident) if change.old else None
         after = new.docx(change.ident)
-        data = tracked_docx(before, after, Revisions(author, revisions_date))
+        data = tracked_docx(before, after, Revisions(author, revisions_date), properties)
         path = out / f"{change.ident}.docx"
         (report.written if write_atomic(path, data) else report.unchanged).append(path)
+        what = {"added": "uus", "renamed": f"ümber nimetatud `{change.old_ident}` →"}
+        lines.append(f"- {what.get(change.status, 'muudetud')} {title}: `{change.ident}.docx`")
+    for template in found.templates:
+        if template.formatting:
+            lines.append(
+                f"- Wordi mall `{template.path}` muudab ainult vormistust "
+                f"{len(template.formatting)} ametijuhendil (redline'i pole)"
+            )
+    if len(lines) == len(_summary_head(old_side, new_side)):
+        lines.append("Ametijuhendite tekst ei muutunud.")
+    report.summary = out / SUMMARY
+    write_atomic(report.summary, ("\n".join(lines) + "\n").encode("utf-8"))
     if not positions and own_folder:
         keep = {str(path) for path in report.written + report.unchanged}
         stale = [path for path in files_by_id(out, ".docx").values() if path not in keep]
         report.removed = remove_files(stale, out)
     return report
+
+
+def _summary_head(base: Revision, head: Revision) -> list[str]:
+    return [
+        f"# Redline'id: {base.label} → {head.label}",
+        "",
+        f"BASE: {base.commit or WORKING_TREE}; HEAD: {head.commit or WORKING_TREE}",
+        "",
+    ]
 
 
 def _made_by(project: Path, base: Revision, head: Revision, warnings: list[str]) -> Commit:
@@ -120,18 +169,26 @@ def w_date(date: dt.datetime) -> str:
     return date.replace(microsecond=0).isoformat() + "Z"
 
 
-def tracked_docx(old: bytes, new: bytes, revisions: Revisions) -> bytes:
-    """The ``new`` package with its main part replaced by the tracked-changes version."""
+def tracked_docx(
+    old: bytes | None, new: bytes, revisions: Revisions, properties: dict[str, str] | None = None
+) -> bytes:
+    """The ``new`` package with its main part replaced by the tracked-changes version (against
+    an empty document when ``old`` is None), tracking switched on and ``properties`` recorded
+    as custom document properties."""
     try:
-        with zipfile.ZipFile(io.BytesIO(old)) as package:
-            old_xml = package.read(MAIN_PART)
         with zipfile.ZipFile(io.BytesIO(new)) as package:
-            parts = [(info.filename, package.read(info)) for info in package.infolist()]
+            parts = {info.filename: package.read(info) for info in package.infolist()}
+        if old is None:
+            old_xml = empty_body(parts[MAIN_PART])
+        else:
+            with zipfile.ZipFile(io.BytesIO(old)) as package:
+                old_xml = package.read(MAIN_PART)
     except (KeyError, zipfile.BadZipFile) as error:
         raise AmetigenError(f"dokumenti ei saa lugeda: {error}") from None
-    entries = []
-    for name, content in parts:
-        if name == MAIN_PART:
-            content = redline_xml(old_xml, content, revisions)
-        entries.append(Entry.of(name, content))
-    return build_zip(entries)
+    parts[MAIN_PART] = redline_xml(old_xml, parts[MAIN_PART], revisions)
+    if SETTINGS in parts:
+        parts[SETTINGS] = tracking_on(parts[SETTINGS])
+    if properties:
+        parts[CONTENT_TYPES], parts[RELS] = with_custom_part(parts[CONTENT_TYPES], parts[RELS])
+        parts[CUSTOM] = custom_properties(properties)
+    return build_zip([Entry.of(name, content) for name, content in parts.items()])

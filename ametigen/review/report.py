@@ -53,7 +53,14 @@ def kind(change: Change) -> str:
 
 
 def parts(change: Change) -> str:
-    return ", ".join(change.labels) or "vormistus (mall)"
+    if change.labels:
+        return ", ".join(change.labels)
+    if change.status in ("added", "removed"):
+        return "kogu tekst"
+    old, new = change.old, change.new
+    if change.status == "renamed" and old and new and old.markdown == new.markdown:
+        return "tekst sama, fail nimetati ümber"
+    return "vormistus (Markdowni mall)"
 
 
 # --- Markdown ----------------------------------------------------------------------------------
