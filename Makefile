@@ -44,5 +44,5 @@ golden: $(STAMP) ## Regenerate tests/golden/ (expected Markdown of the positions
 clean: ## Remove build/ and the virtual environment
 	rm -rf build $(VENV)
 
-bench: $(STAMP) ## Measure speed and memory on synthetic repositories of 2,000, 5,000, 10,000 positions
+bench: $(STAMP) ## Measure speed and memory on synthetic repositories of 2,000, 5,000, 10,000 positions; review on 1,000
 	$(BIN)/python tools/bench.py

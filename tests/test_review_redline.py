@@ -245,3 +245,20 @@ def test_commit_ids_in_properties_and_tracking_on(project: Path, tmp_path: Path)
     working = redline(project, "HEAD~1", out=tmp_path / "tööpuu")
     custom = zipfile.ZipFile(working.written[0]).read("docProps/custom.xml").decode("utf-8")
     assert f"<vt:lpwstr>{head} + tööpuu</vt:lpwstr>" in custom
+
+
+def test_repeated_redline_with_nothing_changed_skips_the_work(
+    project: Path, tmp_path: Path
+) -> None:
+    commit(project, "muudatused")
+    args = {"author": "Mari", "date": dt.datetime(2024, 12, 13), "out": tmp_path}
+    first = redline(project, "HEAD~1", **args)
+    assert len(first.written) == 5
+    again = redline(project, "HEAD~1", **args)
+    assert again.written == [] and sorted(again.unchanged) == sorted(first.written)
+    assert again.summary == first.summary
+    first.written[0].write_bytes(b"muudetud")  # a redline edited by hand is made again
+    third = redline(project, "HEAD~1", **args)
+    assert third.written == [first.written[0]]
+    other = redline(project, "HEAD~1", **(args | {"author": "Jaan"}))
+    assert len(other.written) == 5

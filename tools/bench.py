@@ -335,6 +335,63 @@ def growth(series: dict[int, list[Row]]) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- review (issue 9)
+
+REVIEW_COUNT = 1000
+
+
+def git(project: Path, *args: str) -> None:
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=Bench",
+            "-c",
+            "user.email=b@example.org",
+            "-C",
+            str(project),
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def measure_review(count: int) -> list[Row]:
+    """diff and redline on a git repository of ``count`` positions: a block change that reaches
+    every position, then a folder of every position moved."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="ametigen-bench-review-") as folder:
+        project = Path(folder)
+        generate(project, count)
+        git(project, "init", "-q", "-b", "main")
+        git(project, "add", "-A")
+        git(project, "commit", "-q", "-m", "alguses")
+        block = project / "templates" / "blocks" / "tekstid.yaml"  # the default amendment text
+        block.write_text(block.read_text("utf-8").replace("üle kord", "üle vähemalt kord", 1))
+        reach = f"block change reaching {count} positions"
+        diffed = ametigen(project, "diff", "HEAD", "--format", "markdown")
+        rows.append(Row(f"diff, {reach}", diffed, "s", 3.0))
+        args = ("redline", "HEAD", "--author", "Bench", "--date", "2025-01-15")
+        rows.append(Row(f"redline, {reach}", ametigen(project, *args), "s", 6.0, LAST))
+        again = best(3, lambda: ametigen(project, *args))
+        rows.append(Row("redline again, nothing changed", again, "s", 1.0, LAST))
+        git(project, "add", "-A")
+        git(project, "commit", "-q", "-m", "plokk")
+        moved = project / "positions" / "amet"
+        moved.mkdir()
+        for unit in sorted((project / "positions").iterdir()):
+            if unit != moved:
+                git(project, "mv", str(unit), str(moved / unit.name))
+        for path in moved.rglob("*.yaml"):  # references follow the move
+            text = path.read_text("utf-8")
+            path.write_text(text.replace("ametikoht: ", "ametikoht: amet/"), "utf-8")
+        rows.append(
+            Row(f"diff, a folder of {count} positions moved", ametigen(project, "diff"), "s", 10.0)
+        )
+    return rows
+
+
 def machine() -> str:
     cpu = platform.processor() or "unknown CPU"
     try:
@@ -381,9 +438,13 @@ def main() -> int:
     if len(counts) > 1:
         parts.append(f"### Growth\n\n{growth(series)}\n")
         print(parts[-1])
+    review = measure_review(min(min(counts), REVIEW_COUNT))
+    parts.append(f"### Review, {min(min(counts), REVIEW_COUNT):,} positions\n\n{table(review)}\n")
+    print(parts[-1])
+    series_ok = all(row.ok for rows in series.values() for row in rows)
     if args.write:
         write("\n".join(parts))
-    return 0 if all(row.ok for rows in series.values() for row in rows) else 1
+    return 0 if series_ok and all(row.ok for row in review) else 1
 
 
 BEGIN = "<!-- bench:begin -->"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from ametigen.parallel import map_forked
 from ametigen.resolve.document import Document
 from ametigen.review.align import similarity
 from ametigen.review.snapshot import Position, Snapshot
@@ -20,6 +21,9 @@ from ametigen.review.snapshot import Position, Snapshot
 Status = Literal["changed", "added", "removed", "renamed"]
 
 RENAME_SIMILARITY = 0.9
+
+PARALLEL_FROM = 16
+"""Documents per worker below which a changed Word template's texts are made here."""
 
 LABELS = {
     "layout": "kujundus",
@@ -137,15 +141,23 @@ def _word_templates(
         if base.word_templates[layout] == head.word_templates[layout]:
             continue
         reached, same = [], []
-        for ident, position in sorted(head.positions.items()):
-            if position.doc.layout != layout or ident not in base.positions:
-                continue
-            before, after = base.signed_text(position.doc), head.signed_text(position.doc)
+        docs = [
+            position.doc
+            for ident, position in sorted(head.positions.items())
+            if position.doc.layout == layout and ident in base.positions
+        ]
+
+        def texts(doc: Document) -> tuple[str, str]:
+            return base.signed_text(doc), head.signed_text(doc)
+
+        for doc, (before, after) in zip(
+            docs, map_forked(texts, docs, per_worker=PARALLEL_FROM), strict=True
+        ):
             if before != after:
-                word[ident] = (before, after)
-                reached.append(ident)
+                word[doc.id] = (before, after)
+                reached.append(doc.id)
             else:
-                same.append(ident)
+                same.append(doc.id)
         templates.append(TemplateChange(layout, tuple(reached), tuple(same)))
     return templates, word
 

@@ -8,7 +8,9 @@ the given date. The bytes depend only on the sources, the author and the date.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,9 +18,11 @@ from pathlib import Path
 
 from ametigen.build import select
 from ametigen.errors import AmetigenError
-from ametigen.load.project import files_by_id
+from ametigen.incremental import digest, generator_fingerprint, scan
+from ametigen.load.project import files_by_id, find_root
+from ametigen.parallel import map_forked
 from ametigen.render.package import Entry, build_zip
-from ametigen.review.compare import compare
+from ametigen.review.compare import Change, compare
 from ametigen.review.diff import load
 from ametigen.review.redpackage import (
     CONTENT_TYPES,
@@ -59,6 +63,9 @@ class RedlineReport:
 
 SUMMARY = "KOKKUVOTE.md"
 
+PARALLEL_FROM = 16
+"""Redlines per worker below which they are made in this process."""
+
 
 UNCOMMITTED_AUTHOR = "salvestamata muudatused"
 """The author of tracked changes that come from uncommitted work in the working tree."""
@@ -83,17 +90,23 @@ def redline(
     """
     root = project.resolve()
     old_side, new_side = revisions(project, base, head)
-    old = load(project, old_side)
-    new = load(project, new_side)
-    chosen = set(select({i: p.doc for i, p in new.positions.items()}, positions, root))
     report = RedlineReport()
+    dirty = new_side.commit is None and uncommitted(project)
+    clock = date is None and dirty  # uncommitted work is dated now: not an input
     if author is None or date is None:
-        commit = _made_by(project, old_side, new_side, report.warnings)
+        commit = _made_by(project, old_side, new_side, dirty, report.warnings)
         author = author if author is not None else commit.author
         date = date if date is not None else commit.date
     revisions_date = w_date(date)
     own_folder = out is None  # only there may earlier redlines be cleared away
     out = (out or root / "build" / "redline").resolve()
+    stamp = "" if clock else revisions_date
+    key = _inputs(root, old_side, new_side, author, stamp, positions, own_folder)
+    if _unchanged_since(out, key, report):
+        return report
+    old = load(project, old_side)
+    new = load(project, new_side)
+    chosen = set(select({i: p.doc for i, p in new.positions.items()}, positions, root))
     found = compare(old, new)
     properties = {
         "ametigen BASE": old_side.commit or "",
@@ -102,6 +115,7 @@ def redline(
         "ametigen HEAD nimi": new_side.label,
     }
     lines = _summary_head(old_side, new_side)
+    jobs = []
     for change in found.changes:
         if change.ident not in chosen and change.new is not None:
             continue
@@ -112,13 +126,18 @@ def redline(
         if change.status == "renamed" and not change.fields:
             lines.append(f"- ümber nimetatud `{change.old_ident}` → {title}: tekst sama")
             continue
-        before = old.docx(change.old_ident or change.ident) if change.old else None
-        after = new.docx(change.ident)
-        data = tracked_docx(before, after, Revisions(author, revisions_date), properties)
-        path = out / f"{change.ident}.docx"
-        (report.written if write_atomic(path, data) else report.unchanged).append(path)
+        jobs.append(change)
         what = {"added": "uus", "renamed": f"ümber nimetatud `{change.old_ident}` →"}
         lines.append(f"- {what.get(change.status, 'muudetud')} {title}: `{change.ident}.docx`")
+    marks = Revisions(author, revisions_date)
+
+    def make(change: Change) -> bytes:
+        before = old.docx(change.old_ident or change.ident) if change.old else None
+        return tracked_docx(before, new.docx(change.ident), marks.fresh(), properties)
+
+    for change, data in zip(jobs, map_forked(make, jobs, per_worker=PARALLEL_FROM), strict=True):
+        path = out / f"{change.ident}.docx"
+        (report.written if write_atomic(path, data) else report.unchanged).append(path)
     for template in found.templates:
         if template.formatting:
             lines.append(
@@ -133,7 +152,57 @@ def redline(
         keep = {str(path) for path in report.written + report.unchanged}
         stale = [path for path in files_by_id(out, ".docx").values() if path not in keep]
         report.removed = remove_files(stale, out)
+    _record(out, key, [*report.written, *report.unchanged, report.summary])
     return report
+
+
+STATE = ".ametigen-redline.json"
+"""What the redlines in a folder were made from, so that a repeated run can tell nothing changed."""
+
+
+def _inputs(
+    root: Path,
+    base: Revision,
+    head: Revision,
+    author: str,
+    date: str,
+    positions: Sequence[str],
+    own_folder: bool,
+) -> str:
+    """One digest of everything the redlines depend on: the generator, both revisions (the
+    working tree by its files' hashes), author, date and the positions asked for."""
+    sides = [base.commit or "", head.commit or ""]
+    if head.commit is None or base.commit is None:
+        found = scan(find_root(root))
+        sides += [f"{k}\0{v}" for k, v in (found.positions | found.others).items()]
+    choice = [str(Path(p).resolve()) if Path(p).exists() else p for p in positions]
+    return digest(generator_fingerprint(), *sides, author, date, *choice, str(own_folder))
+
+
+def _unchanged_since(out: Path, key: str, report: RedlineReport) -> bool:
+    """Whether ``out`` holds the redlines of exactly these inputs, untouched; fills ``report``."""
+    try:
+        state = json.loads((out / STATE).read_text("utf-8"))
+        if state.get("key") != key:
+            return False
+        files = {out / name: value for name, value in state["files"].items()}
+        if any(_file_hash(path) != value for path, value in files.items()):
+            return False
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    report.unchanged = [path for path in files if path.suffix == ".docx"]
+    report.summary = out / SUMMARY
+    return True
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _record(out: Path, key: str, paths: Sequence[Path | None]) -> None:
+    files = {p.relative_to(out).as_posix(): _file_hash(p) for p in paths if p is not None}
+    data = json.dumps({"key": key, "files": files}, ensure_ascii=False, indent=0, sort_keys=True)
+    write_atomic(out / STATE, data.encode("utf-8"))
 
 
 def _summary_head(base: Revision, head: Revision) -> list[str]:
@@ -145,10 +214,12 @@ def _summary_head(base: Revision, head: Revision) -> list[str]:
     ]
 
 
-def _made_by(project: Path, base: Revision, head: Revision, warnings: list[str]) -> Commit:
+def _made_by(
+    project: Path, base: Revision, head: Revision, dirty: bool, warnings: list[str]
+) -> Commit:
     """Who made the changes: the newest non-merge commit from BASE to HEAD; uncommitted work in
-    the working tree is named as such (with a warning)."""
-    if head.commit is None and uncommitted(project):
+    the working tree (``dirty``) is named as such (with a warning)."""
+    if dirty:
         warnings.append(
             f"{WORKING_TREE}: salvestamata (commit'imata) muudatused; nende autoriks on märgitud "
             f"„{UNCOMMITTED_AUTHOR}“ (--author annab nime)"

@@ -11,11 +11,15 @@ from pathlib import Path
 
 from ametigen.docxtext import signed_text
 from ametigen.errors import AmetigenError, SourceErrors
+from ametigen.parallel import map_forked
 from ametigen.pipeline import resolve
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
 
 SHOWN_PROBLEMS = 5
+
+PARALLEL_FROM = 48
+"""Documents per worker below which rendering stays in this process (as for the build)."""
 
 
 class RevisionUnreadable(AmetigenError):
@@ -62,10 +66,16 @@ def snapshot(project: Path, label: str) -> Snapshot:
         name: hashlib.sha256(layout.docx.read_bytes()).hexdigest()
         for name, layout in resolved.layouts.items()
     }
-    positions = {}
-    for ident, doc in resolved.documents.items():
-        markdown = renderers[doc.layout].markdown.render(doc).decode("utf-8")
-        positions[ident] = Position(doc, markdown)
+    idents, docs = list(resolved.documents), list(resolved.documents.values())
+
+    def markdown(doc: Document) -> bytes:
+        return renderers[doc.layout].markdown.render(doc)
+
+    rendered = map_forked(markdown, docs, per_worker=PARALLEL_FROM)  # both cores
+    positions = {
+        ident: Position(doc, text.decode("utf-8"))
+        for ident, doc, text in zip(idents, docs, rendered, strict=True)
+    }
     return Snapshot(positions, renderers, word_templates)
 
 

@@ -42,6 +42,10 @@ class Revisions:
     date: str
     next_id: int = 1
 
+    def fresh(self) -> Revisions:
+        """The same author and date, ids counted from 1 again (for another document)."""
+        return Revisions(self.author, self.date)
+
     def mark(self, kind: Literal["ins", "del"]) -> Element:
         element = etree.Element(q(kind))
         element.set(q("id"), str(self.next_id))
