@@ -125,12 +125,12 @@ def test_formats(project: Path) -> None:
     run = CliRunner().invoke
     md = run(main, ["-C", str(project), "diff", "--format", "markdown"])
     assert md.exit_code == 0, md.output
-    assert "```diff" in md.output and "<del>ligipääse</del><ins>ligipääs</ins>" in md.output
+    assert "<del>ligipääse</del><ins>ligipääs</ins>" in md.output
     data = json.loads(run(main, ["-C", str(project), "diff", "--format", "json"]).output)
     assert data["summary"]["changed"] == len(data["positions"]) > 0
     assert data["positions"][0]["fields"] == ["rights"]
     text = run(main, ["-C", str(project), "diff", "--format", "text"]).output
-    assert "\x1b[" not in text and "-- saada" in text
+    assert "\x1b[" not in text and "[-ligipääse-]{+ligipääs+}" in text
 
 
 def test_merge_base_after_main_moved_on(project: Path) -> None:
@@ -206,7 +206,8 @@ def test_color(project: Path) -> None:
 
 
 def test_max_chars_keeps_the_summary_and_says_where_the_rest_is(project: Path) -> None:
-    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    for path in (project / "positions").rglob("*.yaml"):  # a change of its own in each
+        edit(path, "ametinimetus: ", "ametinimetus: Uus ")
     args = ["-C", str(project), "diff", "--format", "markdown"]
     full = CliRunner().invoke(main, args).output
     assert len(full) > 3000
@@ -219,3 +220,35 @@ def test_max_chars_keeps_the_summary_and_says_where_the_rest_is(project: Path) -
         assert cut.output.count("<details>") == cut.output.count("</details>")
     whole = CliRunner().invoke(main, [*args, "--max-chars", str(len(full))]).output
     assert whole == full
+
+
+def test_block_change_is_grouped_by_cause(project: Path) -> None:
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    ekspert = project / "positions/oiguse-ja-jarelevalve/ekspert.yaml"
+    edit(ekspert, "ülesanne: Muude vastutusvaldkonda", "ülesanne: Teiste vastutusvaldkonda")
+    users = sorted(c.ident for c in diff(project).changes)
+    assert len(users) >= 3 and "oiguse-ja-jarelevalve/ekspert" in users
+    args = ["-C", str(project), "diff"]
+
+    md = CliRunner().invoke(main, [*args, "--format", "markdown"]).output
+
+    assert "Muutunud ühised lähtefailid: `templates/blocks/oigused.yaml`." in md
+    assert f"### Ühine muudatus 1: {len(users)} ametikohta" in md
+    assert md.count("<del>ligipääse</del><ins>ligipääs</ins>") == 1  # once, for all of them
+    assert f"| ühine muudatus 1 | {len(users)} ametikohta | muudetud | muu | õigused |" in md
+    assert md.count("\n### `") == 1  # only the position with a change of its own
+    own = md[md.index("### `oiguse-ja-jarelevalve/ekspert`") :]
+    assert "Oma muudatused (peale ühiste):" in own and "<del>Muude</del><ins>Teiste</ins>" in own
+    assert "```diff" in own  # its full Markdown diff
+    assert "ligipääs" not in own.split("</details>", 1)[1]  # beyond its full diff
+
+    data = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).output)
+    assert data["sources"] == ["ekspert.yaml"] or "templates/blocks/oigused.yaml" in data["sources"]
+    [shared] = data["groups"]
+    assert shared["positions"] == users and shared["fields"] == ["rights"]
+    assert any("[-ligipääse-]{+ligipääs+}" in line for line in shared["lines"])
+    assert len(data["positions"]) == len(users)  # JSON keeps every position's full diff
+
+    text = CliRunner().invoke(main, [*args, "--format", "text"]).output
+    assert f"Ühine muudatus 1: {len(users)} ametikohta" in text
+    assert text.count("[-ligipääse-]{+ligipääs+}") == 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ametigen.review.compare import Change, TemplateChange, compare
-from ametigen.review.revision import Revision, checkout, revision, revisions
+from ametigen.review.revision import Revision, changed_sources, checkout, revision, revisions
 from ametigen.review.snapshot import Snapshot, snapshot
 from ametigen.review.words import Line, unified
 
@@ -25,6 +25,8 @@ class Diff:
     changes: list[Change]
     templates: list[TemplateChange]
     """Word templates that changed: the words of the positions they reach, or the formatting."""
+    sources: list[str]
+    """Shared sources that changed (organisation file, blocks, templates): the causes."""
 
     @property
     def substance(self) -> bool:
@@ -65,4 +67,6 @@ def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
     """
     old_side, new_side = revisions(project, base, head)
     found = compare(load(project, old_side), load(project, new_side))
-    return Diff(old_side, new_side, found.changes, found.templates)
+    assert old_side.commit is not None  # BASE is always a revision
+    sources = changed_sources(project, old_side.commit, new_side.commit)
+    return Diff(old_side, new_side, found.changes, found.templates, sources)

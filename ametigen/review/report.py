@@ -12,6 +12,7 @@ import click
 from ametigen.render.mdescape import escape_block_start, escape_inline, escape_line
 from ametigen.review.compare import Change, TemplateChange
 from ametigen.review.diff import Diff
+from ametigen.review.groups import Group, group
 from ametigen.review.words import Line, inline, number_changes, plain
 
 STATUS = {
@@ -84,6 +85,9 @@ def markdown(diff: Diff, limit: int | None = None, full_at: str | None = None) -
         "Sisuline muudatus (eesmärk, ülesanded ja tulemused, nõuded) vajab uut kinnitamist "
         "ja teenistuja nõusolekut.",
     ]
+    if diff.sources:
+        listed = ", ".join(_code(name) for name in diff.sources)
+        head += ["", f"Muutunud ühised lähtefailid: {listed}."]
     head += _markdown_templates(diff.templates)
     if not diff.changes:
         return "\n".join([*head, "", "Ametijuhendite tekst ei muutunud.", ""])
@@ -92,8 +96,12 @@ def markdown(diff: Diff, limit: int | None = None, full_at: str | None = None) -
         "| Ametikoht | Nimetus | Muudatus | Liik | Muutunud osad |",
         "|---|---|---|---|---|",
     ]
-    rows = [_row(change) for change in diff.changes]
-    sections = [_section(diff, change) for change in diff.changes]
+    grouping = group(diff.changes, lambda change: _word_lines(diff.lines(change)))
+    own = [change for change in diff.changes if not grouping.covered(change)]
+    rows = [_group_row(number, g) for number, g in enumerate(grouping.groups, 1)]
+    rows += [_row(change) for change in own]
+    sections = [_group_section(n, g) for n, g in enumerate(grouping.groups, 1)]
+    sections += [_section(diff, change, grouping.own_part(change.ident)) for change in own]
     whole = "\n".join([*head, *rows, *sections]) + "\n"
     if limit is None or len(whole) <= limit:
         return whole
@@ -132,7 +140,42 @@ def _row(change: Change) -> str:
     )
 
 
-def _section(diff: Diff, change: Change) -> str:
+def _group_row(number: int, shared: Group) -> str:
+    liik = "**sisuline**" if shared.substance else "muu"
+    labels = ", ".join(shared.labels) or "vormistus (Markdowni mall)"
+    return (
+        f"| ühine muudatus {number} | {len(shared.positions)} ametikohta | muudetud | {liik} "
+        f"| {_escape(labels)} |"
+    )
+
+
+def _group_section(number: int, shared: Group) -> str:
+    """A change many positions share, once: what changed and which positions it reaches."""
+    liik = "sisuline" if shared.substance else "muu"
+    labels = ", ".join(shared.labels) or "vormistus (Markdowni mall)"
+    listed = ", ".join(_code(ident) for ident in shared.positions)
+    return "\n".join(
+        [
+            "",
+            f"### Ühine muudatus {number}: {len(shared.positions)} ametikohta",
+            "",
+            f"Sama muudatus igas neist; {liik}: {_escape(labels)}.",
+            "",
+            "Muudetud sõnad:",
+            "",
+            *shared.items,
+            "",
+            f"<details><summary>Ametikohad ({len(shared.positions)})</summary>",
+            "",
+            listed,
+            "",
+            "</details>",
+        ]
+    )
+
+
+def _section(diff: Diff, change: Change, own: list[str] | None = None) -> str:
+    """A position's own changes (``own``: its changed lines that no shared change holds)."""
     out = ["", f"### {_code(change.ident)} — {_escape(change.title)}", ""]
     out += [f"{STATUS[change.status].capitalize()}; {kind(change)}: {_escape(parts(change))}."]
     lines = diff.lines(change)
@@ -145,9 +188,10 @@ def _section(diff: Diff, change: Change) -> str:
         out += plain
         out += [fence, "", "</details>"]
     if change.status in ("changed", "renamed"):
-        words = _word_lines(lines)
+        words = _word_lines(lines) if own is None else own
         if words:
-            out += ["", "Muudetud sõnad:", "", *words]
+            heading = "Muudetud sõnad:" if own is None else "Oma muudatused (peale ühiste):"
+            out += ["", heading, "", *words]
     word = diff.word_lines(change)
     if word:
         assert change.new is not None
@@ -193,9 +237,18 @@ def _shortened(
     return text + note(len(rows) - kept_rows, len(sections) - kept_sections)
 
 
-def _word_lines(lines: list[Line], to_text: Callable[[str], str] = plain) -> list[str]:
-    """One list item per changed line, as the reader sees it (``to_text``): deleted words struck
-    out, inserted words underlined; lines whose numbers alone changed in one item at the end."""
+Mark = Callable[[str, str], str]
+"""How a word segment (kind, text) is shown."""
+
+
+def _word_lines(
+    lines: list[Line], to_text: Callable[[str], str] = plain, mark: Mark | None = None
+) -> list[str]:
+    """One item per changed line, as the reader sees it (``to_text``): deleted words struck out,
+    inserted words underlined (Markdown; ``mark`` shows them otherwise); lines whose numbers
+    alone changed in one item at the end."""
+    markdown = mark is None
+    show = mark or _html_segment
     out = []
     shifted: list[str] = []
     for line in lines:
@@ -207,13 +260,27 @@ def _word_lines(lines: list[Line], to_text: Callable[[str], str] = plain) -> lis
             if numbers is not None:
                 shifted += [f"{a} → {b}" for a, b in numbers]
                 continue
-            marked = "".join(_html_segment(kind, text) for kind, text in inline(old, new))
-            out.append("- " + escape_block_start(marked))
+            marked = "".join(show(kind, text) for kind, text in inline(old, new))
+            out.append("- " + (escape_block_start(marked) if markdown else marked))
         elif line.tag in ("-", "+") and line.partner is None and to_text(line.text).strip():
-            out.append("- " + _html_segment(line.tag, to_text(line.text)))
+            out.append("- " + show(line.tag, to_text(line.text)))
     if shifted:
-        out.append("- numbrid nihkusid (tekst sama): " + escape_inline(", ".join(shifted)))
+        listed = ", ".join(shifted)
+        out.append(
+            "- numbrid nihkusid (tekst sama): " + (escape_inline(listed) if markdown else listed)
+        )
     return out
+
+
+def _text_segment(kind: str, text: str) -> str:
+    """A segment for the terminal: git's word-diff marks, coloured."""
+    colour = {"-": "red", "+": "green"}.get(kind)
+    return click.style(_bare_segment(kind, text), fg=colour) if colour else text
+
+
+def _bare_segment(kind: str, text: str) -> str:
+    """A segment as git's --word-diff=plain writes it."""
+    return {"-": f"[-{text}-]", "+": f"{{+{text}+}}"}.get(kind, text)
 
 
 def _html_segment(kind: str, text: str) -> str:
@@ -250,7 +317,20 @@ def text(diff: Diff) -> str:
             out.append(f"  tekst muutub: {', '.join(template.wording)}")
         if template.formatting:
             out.append(f"  vormistus: {', '.join(template.formatting)}")
+    if diff.sources:
+        out += ["", f"Muutunud ühised lähtefailid: {', '.join(diff.sources)}"]
+    grouping = group(diff.changes, lambda c: _word_lines(diff.lines(c), mark=_text_segment))
+    for number, shared in enumerate(grouping.groups, 1):
+        title = f"Ühine muudatus {number}: {len(shared.positions)} ametikohta"
+        labels = ", ".join(shared.labels) or "vormistus (Markdowni mall)"
+        out += ["", click.style(title, bold=True)]
+        out.append(
+            f"sama muudatus igas neist; {'SISULINE' if shared.substance else 'muu'}: {labels}"
+        )
+        out += [*shared.items, f"  ametikohad: {', '.join(shared.positions)}"]
     for change in diff.changes:
+        if grouping.covered(change):
+            continue
         name = f"{change.old_ident} → {change.ident}" if change.old_ident else change.ident
         mark = (
             click.style(kind(change).upper(), fg="red", bold=True)
@@ -297,6 +377,19 @@ def as_json(diff: Diff) -> str:
                 "formatting": list(t.formatting),
             }
             for t in diff.templates
+        ],
+        "sources": diff.sources,
+        "groups": [
+            {
+                "positions": list(shared.positions),
+                "fields": list(shared.fields),
+                "labels": shared.labels,
+                "substance": shared.substance,
+                "lines": [item.removeprefix("- ") for item in shared.items],
+            }
+            for shared in group(
+                diff.changes, lambda c: _word_lines(diff.lines(c), mark=_bare_segment)
+            ).groups
         ],
         "positions": [_change_json(diff, change) for change in diff.changes],
     }

@@ -182,3 +182,19 @@ def revisions(project: Path, base: str, head: str | None) -> tuple[Revision, Rev
         one, _, other = base.partition("..")
         return revision(project, one or "HEAD"), revision(project, other or "HEAD")
     return revision(project, base), revision(project, head)
+
+
+SHARED_SOURCES = ("ametigen.yaml", "templates")
+"""The sources that many positions use: the organisation file, blocks, layouts, macros."""
+
+
+def changed_sources(project: Path, base: str, head: str | None) -> list[str]:
+    """The shared sources (relative to the project) that differ from ``base`` to ``head`` (None:
+    the working tree, untracked files included)."""
+    sides = [base] if head is None else [base, head]
+    listing = git(project, "diff", "--name-only", "--relative", *sides, "--", *SHARED_SOURCES)
+    names = set(listing.decode("utf-8").split("\n"))
+    if head is None:
+        others = git(project, "ls-files", "--others", "--exclude-standard", "--", *SHARED_SOURCES)
+        names |= set(others.decode("utf-8").split("\n"))
+    return sorted(name for name in names if name)
