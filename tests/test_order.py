@@ -316,3 +316,20 @@ def test_a_renamed_position_is_approved_under_its_new_id_and_its_old_annex_repea
     assert [(r.id, r.annex, r.removed) for r in repeal.annexes] == [
         ("oiguse-ja-jarelevalve/ekspert", "4", False)
     ]
+
+
+def test_cli_order_file_is_relative_to_the_project_and_signer_options_go_together(
+    project: Path,
+) -> None:
+    (project / "lisad.txt").write_text(
+        "# lisade järjekord\noiguse-ja-jarelevalve/ekspert\n"
+        "ohvriabi-ja-ennetus/vanemkoordinaator\n",
+        "utf-8",
+    )
+    code, err = invoke("-C", str(project), "order", "v1", "--order-file", "lisad.txt")
+    assert code == 0, err
+    assert "lisa 1: oiguse-ja-jarelevalve/ekspert" in err
+    code, err = invoke("-C", str(project), "order", "v1", "--order-file", "puudub.txt")
+    assert code == 2 and "puudub.txt" in err
+    code, err = invoke("-C", str(project), "order", "v1", "--acting", "peadirektori")
+    assert code == 2 and "--signer-name" in err

@@ -28,7 +28,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 @click.option("--date", "date", callback=_date, default=None, help="The order's date (dd.mm.yyyy).")
 @click.option(
     "--order-file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="A file listing the annexed positions in their order, one id a line.",
 )
@@ -134,6 +134,8 @@ def command(
     root = project(ctx)
     if (signer_name is None) != (signer_title is None):
         raise click.UsageError("--signer-name and --signer-title go together")
+    if (acting or mandate) and signer_name is None:
+        raise click.UsageError("--acting and --mandate go with --signer-name and --signer-title")
     signer = (
         o.Signer(signer_name, signer_title, acting, mandate)
         if signer_name is not None and signer_title is not None
@@ -141,7 +143,12 @@ def command(
     )
     listing = None
     if order_file is not None:
-        lines = in_project(ctx, order_file).read_text("utf-8").splitlines()  # type: ignore[union-attr]
+        path = in_project(ctx, order_file)
+        assert path is not None
+        try:
+            lines = path.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.BadParameter(f"{order_file}: {error}", param_hint="--order-file") from None
         listing = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     options = Options(
         number=number,
