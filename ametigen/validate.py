@@ -8,6 +8,7 @@ user wrote it, and says in plain Estonian what to do.
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -109,7 +110,7 @@ def message(detail: ErrorDetails, parent: Any, model: type[BaseModel] | None = N
     if kind == "missing":
         return f"kohustuslik väli „{key}“ puudub; lisa see"
     if kind == "extra_forbidden":
-        return unknown_key(str(key), parent, model)
+        return unknown_key(str(key), parent, model, detail["loc"][:-1])
     if kind == "literal_error":
         expected = str(detail.get("ctx", {}).get("expected", "")).replace("'", "")
         return f"„{value}“ ei sobi; võimalik: {expected.replace(' or ', ', ')}"
@@ -134,16 +135,50 @@ def message(detail: ErrorDetails, parent: Any, model: type[BaseModel] | None = N
     return str(detail["msg"])
 
 
-def unknown_key(key: str, parent: Any, model: type[BaseModel] | None = None) -> str:
-    """'tundmatu väli' with the closest key the user may have meant."""
-    everything = known_keys((), model)
-    siblings = {k for k in parent if k in everything} - {key} if isinstance(parent, dict) else set()
-    candidates = sorted(known_keys(siblings, model) - {key})  # another model's key is no guess
+def unknown_key(key: str, parent: Any, model: type[BaseModel] | None = None, at: Loc = ()) -> str:
+    """'tundmatu väli' with the closest key the user may have meant: a key of the model found
+    at ``at`` inside ``model``, else of any model that allows the mapping's other keys."""
+    here = models_at(model, at) if model is not None else []
+    if here:
+        candidates = sorted({f.alias or n for m in here for n, f in m.model_fields.items()})
+    else:
+        everything = known_keys((), model)
+        siblings = (
+            {k for k in parent if k in everything} - {key} if isinstance(parent, dict) else set()
+        )
+        candidates = sorted(known_keys(siblings, model) - {key})  # another model's: no guess
     text = f"tundmatu väli „{key}“"
     guess = closest(key, candidates)
     if guess:
         return f"{text}; kas mõtlesid „{guess}“?"
     return text + "; kontrolli nime kirjapilti või kustuta see rida"
+
+
+def models_at(model: type[BaseModel], loc: Loc) -> list[type[BaseModel]]:
+    """The models a mapping at ``loc`` (pydantic's error location) inside ``model`` may be;
+    none where ``loc`` passes through a mapping of free keys."""
+    models = [model]
+    for part in loc:
+        if isinstance(part, int) or part in _UNION_TAGS:
+            continue  # a list item or a union member: the models found so far
+        found = [
+            inner
+            for current in models
+            for name, info in current.model_fields.items()
+            if (info.alias or name) == part
+            for inner in _models_in(info.annotation)
+        ]
+        if not found:
+            return []
+        models = found
+    return models
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Every model inside a type: through Annotated, unions, lists and dicts."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in typing.get_args(annotation) for model in _models_in(arg)]
 
 
 def known_keys(siblings: Iterable[str], extra: type[BaseModel] | None = None) -> set[str]:

@@ -86,7 +86,10 @@ def test_a_title_the_layout_does_not_offer_is_a_located_error(empty: Path) -> No
         "jaotisele „ülesanded“ pealkirja valikut (templates/layouts/teenistuskoht/layout.yaml "
         "„titles“); kustuta see rida",
     ]
-    assert found[2].startswith("positions/c.yaml:10:3: pealkirjad.ülesanne: tundmatu väli")
+    assert found[2] == (
+        "positions/c.yaml:10:3: pealkirjad.ülesanne: tundmatu väli „ülesanne“; "
+        "kas mõtlesid „ülesanded“?"
+    )
 
 
 def test_the_organisation_may_choose_for_every_position(empty: Path) -> None:
