@@ -67,6 +67,9 @@ def vary(base: dict[str, Any], index: int, rng: random.Random) -> dict[str, Any]
         for key, value in base.items()
         if key not in ("vahetu_juht", "alluvad", "asendab", "asendaja")
     }
+    approval = data.get("kinnitatud")
+    if isinstance(approval, dict) and "lisa" in approval:  # one order numbers its annexes
+        data["kinnitatud"] = {**approval, "lisa": str(index + 1)}
     data["kujundus"] = ("teenistuskoht", "nummerdatud")[index % 2]
     data["ametinimetus"] = f"{base['ametinimetus']} {index}"
     data["struktuuriüksus"] = f"{base['struktuuriüksus']} (üksus {index // GROUP})"
