@@ -221,6 +221,32 @@ LAYOUT_CASES = [
         "sections: [generl,",
         "sections[1]: tundmatu jaotis „generl“; kas mõtlesid „general“?",
     ),
+    (
+        "sections: [general,",
+        "sections: [general, xyz,",
+        "sections[2]: tundmatu jaotis „xyz“; võimalikud: general, purpose, tasks,",
+    ),
+    (
+        "sections: [general,",
+        "sections: [general, ametisse_nimetab,",
+        "sections[2]: väli „ametisse_nimetab“ on jaotis vaid siis, kui tal on „place: section“",
+    ),
+    (
+        "juhindub, tasks,",
+        "juhindub, tasks, tasks,",
+        "sections[4]: jaotis „tasks“ on loendis mitu korda; jäta üks alles",
+    ),
+    ("    at: 1\n", "    at: esimene\n", "fields[1].at: „esimene“: kirjuta täisarv alates 1-st"),
+    (
+        "    place: section\n",
+        "    place: jaotis\n",
+        "fields[3].place: „jaotis“ ei sobi; võimalik: template, row, heading, section",
+    ),
+    (
+        "    label: Ametisse nimetab\n",
+        "",
+        "fields[2]: kohustuslik väli „label“ puudub; lisa see",
+    ),
 ]
 
 
