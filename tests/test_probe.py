@@ -236,3 +236,16 @@ def test_fields_a_layout_declares_are_probed_where_it_places_them(project: Path)
     assert not found.problems
     for key in ("teenistuskoha_asukoht", "ametisse_nimetab", "juhindub"):  # row, row, section
         assert found.prints(f"fields.{key}"), key
+
+
+def test_a_default_the_layout_never_prints_is_told_once_at_the_default(project: Path) -> None:
+    edit(project / MD, "{% if doc.tools %}", "{% if false %}")
+    edit_docx_part(project / DOCX, b"{%p if doc.tools %}", b"{%p if false %}")
+    edit(project / "ametigen.yaml", "vaikimisi:\n", "vaikimisi:\n  töövahendid: Arvuti.\n")
+    code, err = run(project, "check")
+    warning = (
+        "ametigen.yaml:4:3: vaikimisi.töövahendid: hoiatus: "
+        "väli „töövahendid“ ei ilmu kujunduses „teenistuskoht“"
+    )
+    assert code == 0 and err.splitlines().count(warning) == 1, err
+    assert "väli „töövahendid“ ei ilmu kujunduses „nummerdatud“" not in err

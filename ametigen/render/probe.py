@@ -460,7 +460,8 @@ def template_problems(probes: Mapping[str, Probe]) -> list[Problem]:
 
 
 def unprinted_fields(resolved: Resolved, probes: Mapping[str, Probe]) -> list[Problem]:
-    """A warning for each field a position sets (in its own file) that its layout never prints.
+    """A warning for each field a position sets that its layout never prints: at the position's
+    line, or once at the organisation's default (``vaikimisi``) that sets it.
 
     Fields are the position's top-level keys and, inside a printed one, its own keys (a
     requirement, a part of the approval header); a field whose value came out empty is skipped.
@@ -478,7 +479,7 @@ def unprinted_fields(resolved: Resolved, probes: Mapping[str, Probe]) -> list[Pr
             path, value = name, getattr(doc, name, None)
             if alias in doc.fields:  # declared by the layout
                 path, value = f"fields.{alias}", doc.fields[alias]
-            if alias in origins.defaulted or not _filled(value):
+            if not _filled(value):
                 continue
             if not found.prints(path):
                 problems.append(_unprinted(origins.where(alias), alias, doc.layout))
@@ -491,7 +492,7 @@ def unprinted_fields(resolved: Resolved, probes: Mapping[str, Probe]) -> list[Pr
                     sub_alias = type(inner).model_fields[sub].alias or sub
                     where = origins.where(alias).at(sub_alias)
                     problems.append(_unprinted(where, f"{alias}.{sub_alias}", doc.layout))
-    return problems
+    return list(dict.fromkeys(problems))  # a default is told once per layout
 
 
 def _order(model: Any) -> Callable[[str], int]:
