@@ -56,11 +56,14 @@ def check(project: Path, *, strict: bool = False) -> CheckReport:
             resolution = _everything(root, now)
         problems = resolution.warnings
         if not any(not problem.warning for problem in problems):
-            entries = {
-                ident: Entry(source, "", resolution.summaries[ident])
-                for ident, source in now.positions.items()
-            }
-            _save(out, State(now.context, None, entries, problems))
+            from ametigen.pipeline import collector_paused
+
+            with collector_paused():  # (it would scan every resolved position again)
+                entries = {
+                    ident: Entry(source, "", resolution.summaries[ident])
+                    for ident, source in now.positions.items()
+                }
+                _save(out, State(now.context, None, entries, problems))
     raise_errors(problems, strict=strict)
     return CheckReport(len(now.positions), problems)
 
