@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -34,3 +35,12 @@ def command(
     )
     for report in reports:
         click.echo(describe(report))
+    unbuilt = [report for report in reports if report.fidelity is None]
+    if unbuilt:
+        names = ", ".join(f"positions/{report.ident}.yaml" for report in unbuilt)
+        click.echo(
+            f"ametigen: {len(unbuilt)} faili kirjutati, kuid neist ei saa veel dokumenti "
+            f"ehitada ({names}): täienda neid ja käivita ametigen check",
+            err=True,
+        )
+        sys.exit(1)

@@ -151,8 +151,11 @@ def rebuild(root: Path, ident: str) -> tuple[str | None, list[str]]:
     doc = resolved.documents.get(ident)
     if errors or doc is None:
         return None, errors or ["ei saanud ehitada"]
-    renderer = Renderer(resolved.layouts[doc.layout])
-    return docx_text(renderer.docx.render(doc, epoch=None)), []
+    try:
+        renderer = Renderer(resolved.layouts[doc.layout])
+        return docx_text(renderer.docx.render(doc, epoch=None)), []
+    except AmetigenError as error:  # a layout's template that cannot print this position
+        return None, [str(error)]
 
 
 def default_id(path: Path) -> str:
