@@ -332,7 +332,7 @@ _VOCABULARY = [
         max_size=40,
     )
 )
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 def test_recognition_drops_no_word_of_the_source(lines: list[str]) -> None:
     """Every word is in a field or among the unplaced texts, except the layouts' own wording."""
     sources = load_sources(REPO, only=())

@@ -234,7 +234,7 @@ class Recogniser:
         self.signature = []
         if tuple(lines) in self.placeholders:
             return
-        if len(lines) == 2:
+        if len(lines) == 2 and self.draft.signer is None:
             self.draft.signer = (lines[0], lines[1])
         else:
             self.draft.unplaced += [self.signature_line, *lines]
@@ -315,11 +315,11 @@ class Recogniser:
         awaited = self.sink == "labels" and slot in self.pending
         if rest and (awaited or (slot == self.sink and not self.filled(slot))):
             return False  # "Eritingimused määratakse …" right under the label of that name
-        if len(found) > 1 and not folded:
+        if len(found) > 1 and not folded and all(self.scalar(slot) for slot in found):
             self.pending = found
             self.sink = "labels"
             return True
-        if not rest and self.sink == "labels":
+        if not rest and self.sink == "labels" and self.scalar(slot):
             self.pending.append(slot)
             return True
         self.open(slot)
@@ -426,9 +426,9 @@ class Recogniser:
         elif sink == "tasks":
             self.task(unit, text)
         elif sink in ("rights", "responsibilities"):
-            self.list_item(self.draft.lists[sink], unit, text)
+            self.list_item(self.draft.lists.setdefault(sink, DraftList()), unit, text)
         elif sink.startswith("competences_"):
-            self.competence(self.draft.competences[sink], unit, text)
+            self.competence(self.draft.competences.setdefault(sink, []), unit, text)
         elif sink == "amendment":
             self.paragraph(self.draft.amendment, unit, text)
         elif sink.startswith(FIELD):
