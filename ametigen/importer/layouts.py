@@ -78,7 +78,6 @@ class LayoutKnowledge:
     """The line above the signer's name ("(allkirjastatud digitaalselt)")."""
     titles: dict[str, list[str]] = field(default_factory=dict)
     """Section key → the titles the layout offers for it, the default first (layout.yaml)."""
-    """What the layout prints for a signer not named ("{Allkirjastaja}", "{Ametikoht}")."""
 
 
 def marker(key: str) -> str:
