@@ -71,7 +71,14 @@ class LayoutKnowledge:
     declared: dict[str, str] = field(default_factory=dict)
     """The layout's own fields: key → kind (text, texts, reference)."""
     heading_fields: list[str] = field(default_factory=list)
-    """Declared fields printed as lines above the title, in order."""
+    """Fields printed without a label as lines above the first section, in order."""
+    patterns: list[tuple[re.Pattern[str], tuple[str, ...]]] = field(default_factory=list)
+    """Lines that hold fields amid fixed words ("1.6. Asendamine: asendab …; asendaja …",
+    "(… alal)"): a regular expression with a group per field, and the fields in order."""
+    result_intro: str | None = None
+    """A fixed line between a task's sub-items and its results ("Oodatav tulemus:")."""
+    plain_subitems: bool = False
+    """A task's sub-items are plain paragraphs under the task text, in its table cell."""
     placeholder: tuple[str, str] | None = None
     """What the layout prints for a signer not named ("{Allkirjastaja}", "{Ametikoht}")."""
     signature: str | None = None
@@ -198,6 +205,7 @@ def from_units(
         for key, number in numbers.items()
         if key in SECTIONS or key in declared
     }
+    _task_parts(known, units)
     for index, unit in enumerate(units):
         found = _MARKER.findall(unit.text)
         if not found:
@@ -206,6 +214,9 @@ def from_units(
                 known.headings[norm(heading.group(2))] = by_number[int(heading.group(1))]
             known.fixed.add(norm(unit.text))
             continue
+        pattern = _pattern(unit.text, declared)
+        if pattern is not None:
+            known.patterns.append(pattern)
         slot = found[0]
         if slot == "extra_title" or slot.endswith("_label"):
             if slot != "extra_title":
@@ -213,11 +224,12 @@ def from_units(
             continue
         if slot == "signer_name":
             known.signature = _label_of(units, index)
-        if slot.startswith(FIELD) and not known.headings.get(norm(unit.text)):
-            if slot in {FIELD + key for key in declared} and index < _title_index(units):
-                known.heading_fields.append(slot)
-                continue
-        elif slot not in SCALARS and slot not in LISTS:
+        alone = unit.text.strip() == marker(slot)
+        above = alone and index < _title_index(units) and _label_of(units, index) is None
+        if above and (slot in SCALARS or slot.startswith(FIELD)):
+            known.heading_fields.append(slot)  # a line of its own above the sections
+            continue
+        if not slot.startswith(FIELD) and slot not in SCALARS and slot not in LISTS:
             continue
         before = unit.text.split(marker(slot))[0]
         if norm(before):
@@ -232,6 +244,47 @@ def from_units(
     for text in [*known.labels, norm(known.signature or "")]:
         known.fixed.discard(text)
     return known
+
+
+def _pattern(text: str, declared: dict[str, str]) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
+    """A line with fixed words and one or more single-text fields, as a regular expression."""
+    parts = _MARKER.split(_NUMBER.sub("", text.strip()))
+    literals, slots = parts[0::2], parts[1::2]
+    single = [
+        slot in SCALARS or (slot.startswith(FIELD) and declared.get(slot[len(FIELD) :]) != "texts")
+        for slot in slots
+    ]
+    words = "".join(literals).strip(" :")
+    if not slots or not all(single) or not words:
+        return None
+    if len(slots) == 1 and literals[0].strip().endswith(":") and not literals[1].strip():
+        return None  # "Label: value" is a label; wrapped values are read as labels are
+    source = r"^(?:\d+(?:\.\d+)*\.?\s*)?"
+    for index, literal in enumerate(literals):
+        source += r"\s*".join(re.escape(piece) for piece in literal.split())
+        if literal.endswith(" ") and index < len(slots):
+            source += r"\s+"
+        if index < len(slots):
+            source += f"(?P<g{index}>.+?)"
+            if index + 1 < len(literals) and literals[index + 1].startswith(" "):
+                source += r"\s+"
+    return re.compile(source + "$", re.S), tuple(slots)
+
+
+def _task_parts(known: LayoutKnowledge, units: list[Unit]) -> None:
+    """How the layout sets a task's parts: fixed text between sub-items and results, and
+    sub-items as plain paragraphs in the task's cell."""
+    where = {m: i for i, u in enumerate(units) for m in _MARKER.findall(u.text)}
+    sub, result = where.get("task_sub"), where.get("result")
+    if sub is not None and result is not None:
+        between = [u for u in units[sub + 1 : result] if not _MARKER.search(u.text)]
+        if between:
+            known.result_intro = norm(between[-1].text)
+    if sub is not None and "task" in where:
+        task_unit, sub_unit = units[where["task"]], units[sub]
+        known.plain_subitems = (
+            sub_unit.level == 0 and sub_unit.row is not None and sub_unit.cell == task_unit.cell
+        )
 
 
 def _title_index(units: list[Unit]) -> int:

@@ -142,6 +142,8 @@ class Recogniser:
             FIELD + key: kind for other in everything for key, kind in other.declared.items()
         }
         self.heading_fields = list(known.heading_fields)
+        self.patterns = list(known.patterns)
+        self.results_started = False
         self.signature: list[str] = []
 
     def scalar(self, slot: str) -> bool:
@@ -177,7 +179,12 @@ class Recogniser:
         if section is not None:
             self.start_section(section, text)
             return
+        if self.pattern(text):
+            return
         if (unit.level == 0 or self.inline_label(text)) and self.label(unit, text):
+            return
+        if self.sink == "tasks" and self.known.result_intro == norm(text):
+            self.results_started = True  # "Oodatav tulemus:" — the results follow
             return
         if unit.level == 0 and self.is_fixed(text) and not self.pending:
             return
@@ -328,6 +335,20 @@ class Recogniser:
         elif self.scalar(slot):
             self.sink = "labels"
         return True
+
+    def pattern(self, text: str) -> bool:
+        """A line with fields amid the layout's fixed words: each field gets its part."""
+        for regex, slots in self.patterns:
+            found = regex.match(text)
+            if found is None:
+                continue
+            for index, slot in enumerate(slots):
+                self.draft.scalars[slot] = [found.group(f"g{index}").strip()]
+            self.pending = []
+            self.sink = slots[-1]
+            self.last_scalar = slots[-1]
+            return True
+        return False
 
     def inline_label(self, text: str) -> bool:
         """A bullet that starts with a label and a colon where a layout prints it so
@@ -480,6 +501,7 @@ class Recogniser:
         tasks = self.draft.tasks
         if _TASK_NUMBER.match(text) and unit.level == 0 and (unit.row is None or unit.col == 0):
             tasks.append(DraftTask(_TASK_NUMBER.sub("", text, count=1)))
+            self.results_started = False
             return
         if not tasks:
             if norm(text) not in self.fixed:
@@ -492,9 +514,12 @@ class Recogniser:
                 _set_last(task, last[1], join(last[0], text))
                 return
         in_task_cell = unit.row is not None and unit.col == 0
+        separated = self.known.result_intro is not None and unit.row is None
         if unit.level == 2 and task.results:
             task.results[-1][1].append(text)
-        elif in_task_cell and unit.level:
+        elif (in_task_cell and (unit.level or self.known.plain_subitems)) or (
+            separated and unit.level and not self.results_started
+        ):
             task.subitems.append(text)
         elif in_task_cell:
             task.text = f"{task.text}\n{text}"
