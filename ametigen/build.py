@@ -27,7 +27,7 @@ from ametigen.incremental import (
     scan,
 )
 from ametigen.load.project import POSITIONS, LayoutSource, files_by_id, find_root, position_id
-from ametigen.parallel import map_forked
+from ametigen.parallel import map_parallel
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.affected import ordered, resolve_all, resolve_changed
 from ametigen.write import (
@@ -255,7 +255,7 @@ def render_staged(
     if not docs:
         return iter(())
     jobs = [(renderers[doc.layout], doc) for doc in docs]
-    results = map_forked(partial(_render_and_stage, epoch, out), jobs, per_worker=PARALLEL_FROM)
+    results = map_parallel(partial(_render_and_stage, epoch, out), jobs, per_worker=PARALLEL_FROM)
     idents = progress(doc.id for doc in docs)
     return (result for result, _ in zip(results, idents, strict=True))
 

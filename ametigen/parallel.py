@@ -1,20 +1,43 @@
-"""Both cores: forked workers that inherit the parent's prepared state (templates, file lists).
+"""Every core: worker processes for many independent items, and one task in the background.
 
-Only the results travel back (pickled); the work itself is found by index in the inherited
-state, so nothing heavy is sent to the workers.
+Where it is safe (Linux) the workers are forked and inherit the parent's prepared state
+(templates, file lists), and only item numbers travel to them. Elsewhere — macOS, Windows, or
+``AMETIGEN_START_METHOD=spawn`` — they start as fresh interpreters, get the function once and
+the items in chunks, pickled. Either way only results come back.
+
+A worker that dies (out of memory, killed) stops the work at once: :class:`WorkerDied` says how
+it ended, and the other workers are stopped. Workers ignore Ctrl-C; the parent stops them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar, cast
+
+from ametigen.errors import AmetigenError
 
 T = TypeVar("T")
 R = TypeVar("R")
 
+START_METHOD = "AMETIGEN_START_METHOD"
+"""Environment variable that picks how workers start (``fork``, ``spawn``, ``forkserver``);
+by default ``fork`` where that is safe, else ``spawn``. The tests run once with ``spawn``."""
+
 _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+"""The function and items of the running ``map_parallel``: in the parent while it runs and in
+every worker (inherited or installed). Set means: no workers of one's own."""
+
+
+class WorkerDied(AmetigenError):
+    """A worker process ended without returning its result."""
 
 
 def cores() -> int:
@@ -24,40 +47,143 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def map_forked(function: Callable[[T], R], items: Sequence[T], *, per_worker: int) -> Iterator[R]:
-    """``function(item)`` for every item, in order: in forked workers when each worker would get
-    at least ``per_worker`` items (fewer are done faster here than a worker starts)."""
+def start_method() -> str:
+    """How worker processes start: ``AMETIGEN_START_METHOD``, else fork where it is safe.
+
+    Fork is safe on Linux (not on macOS, whose system libraries break in a forked child) and
+    only while this process runs no other thread (a forked child gets a copy of any lock
+    another thread held).
+    """
+    available = multiprocessing.get_all_start_methods()
+    chosen = os.environ.get(START_METHOD, "")
+    if chosen:
+        if chosen not in available:
+            raise AmetigenError(
+                f"{START_METHOD}={chosen}: tundmatu väärtus; võimalikud: {', '.join(available)}"
+            )
+        return chosen
+    if "fork" in available and sys.platform != "darwin" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: int) -> Iterator[R]:
+    """``function(item)`` for every item, in order: in worker processes when each would get at
+    least ``per_worker`` items (fewer are done faster here than a worker starts).
+
+    Without fork, ``function`` and ``items`` must pickle: the function goes to each worker once,
+    the items in chunks.
+    """
     global _WORK
     workers = min(cores(), len(items) // per_worker)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods() or _WORK is not None:
+    if workers < 2 or _WORK is not None:
         yield from map(function, items)
         return
+    method = start_method()
+    forked = method == "fork"
+    context = _Workers(method)
+    chunk = max(1, len(items) // (workers * 16))
     _WORK = (function, items)
+    broken = False
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, len(items) // (workers * 16))
-            yield from pool.imap(_run, range(len(items)), chunksize=chunk)
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=cast(multiprocessing.context.BaseContext, context),
+            initializer=_start_worker,
+            initargs=(None if forked else function,),
+        ) as executor:
+            try:
+                parts = [slice(start, start + chunk) for start in range(0, len(items), chunk)]
+                futures = [
+                    executor.submit(_run, part, None if forked else items[part]) for part in parts
+                ]
+                for future in futures:
+                    yield from future.result()
+            except BrokenProcessPool:
+                broken = True  # the pool stops the others; how it ended is known once it has
+            except BaseException:  # Ctrl-C, an error, an abandoned iteration: stop them now
+                context.stop()
+                raise
     finally:
         _WORK = None
+    if broken:
+        raise WorkerDied(context.how_one_ended())
 
 
-def _run(index: int) -> Any:
+def _start_worker(function: Callable[[Any], Any] | None) -> None:
+    global _WORK
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us
+    if function is not None:
+        _WORK = (function, ())
+
+
+def _run(part: slice, items: Sequence[Any] | None) -> list[Any]:
+    """``function(item)`` for a part of the items: of those inherited, or of those sent."""
     assert _WORK is not None
-    function, items = _WORK
-    return function(items[index])
+    function, inherited = _WORK
+    return [function(item) for item in (inherited[part] if items is None else items)]
+
+
+class _Workers:
+    """A multiprocessing context that keeps the processes it starts: to stop them at once, and
+    to tell how one that died ended."""
+
+    def __init__(self, method: str) -> None:
+        self.context: Any = multiprocessing.get_context(method)
+        self.processes: list[BaseProcess] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.context, name)
+
+    def Process(self, *args: Any, **kwargs: Any) -> BaseProcess:
+        process: BaseProcess = self.context.Process(*args, **kwargs)
+        self.processes.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+
+    def how_one_ended(self) -> str:
+        """The message for the worker that died first (the pool stops the others with SIGTERM)."""
+        codes = [process.exitcode for process in self.processes]
+        stopped = -signal.SIGTERM
+        died = [code for code in codes if code and code != stopped] or [
+            code for code in codes if code
+        ]
+        return worker_died(died[0] if died else None)
+
+
+def worker_died(exitcode: int | None) -> str:
+    """What to tell when a worker process ended (with ``exitcode``) before its work was done."""
+    if exitcode is None:
+        how = "põhjus teadmata"
+    elif exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = str(-exitcode)
+        how = f"signaal {name}"
+        if -exitcode == getattr(signal, "SIGKILL", None):
+            how += ": protsess tapeti, näiteks sai mälu otsa"
+    else:
+        how = f"väljumiskood {exitcode}"
+    return f"abiprotsess lõppes ootamatult ({how}); töö katkestati, midagi ei kirjutatud"
 
 
 class Background:
     """A function running in a forked process while this one goes on; ``result()`` waits.
 
-    Without fork it simply runs in ``result()``. Leaving the ``with`` block without asking for
-    the result stops the process.
+    Without fork (see :func:`start_method`) it simply runs in ``result()``: starting a fresh
+    interpreter costs more than it would save. Leaving the ``with`` block without asking for the
+    result stops the process. A process that dies makes ``result()`` raise WorkerDied.
     """
 
     def __init__(self, function: Callable[[], R]) -> None:
         self.function = function
-        self.process: multiprocessing.process.BaseProcess | None = None
-        if "fork" in multiprocessing.get_all_start_methods():
+        self.process: BaseProcess | None = None
+        if start_method() == "fork":
             context = multiprocessing.get_context("fork")
             self.receive, send = context.Pipe(duplex=False)
             self.process = context.Process(target=_report, args=(function, send), daemon=True)
@@ -67,7 +193,12 @@ class Background:
     def result(self) -> Any:
         if self.process is None:
             return self.function()
-        outcome, value = self.receive.recv()
+        try:
+            outcome, value = self.receive.recv()
+        except EOFError:  # it ended without a word
+            self.process.join()
+            exitcode, self.process = self.process.exitcode, None
+            raise WorkerDied(worker_died(exitcode)) from None
         self.process.join()
         self.process = None
         if outcome == "raised":
@@ -84,6 +215,7 @@ class Background:
 
 
 def _report(function: Callable[[], Any], send: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us
     try:
         send.send(("returned", function()))
     except BaseException as error:  # handed to the parent, which raises it

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ametigen.errors import AmetigenError, Problem, SourceErrors
-from ametigen.parallel import map_forked
+from ametigen.parallel import map_parallel
 
 if TYPE_CHECKING:
     from ametigen.load.yamlfile import LoadedYaml
@@ -144,7 +144,7 @@ class Reader:
         """``read`` of many files, on every core when there are many."""
         return [
             self._keep(found)
-            for found in map_forked(partial(_load, self.root), paths, per_worker=200)
+            for found in map_parallel(partial(_load, self.root), paths, per_worker=200)
         ]
 
     def _keep(self, found: LoadedYaml | list[Problem]) -> LoadedYaml | None:

@@ -26,6 +26,7 @@ class TemplateCache:
     """Where prepared templates of one output folder are kept; ``None`` keeps nothing."""
 
     def __init__(self, out: Path | None) -> None:
+        self.out = out
         self.folder: Path | None = None
         self.bytecode: jinja2.BytecodeCache | None = None
         if out is None:
@@ -49,6 +50,9 @@ class TemplateCache:
             return cls(out)
         except OSError:
             return cls(None)
+
+    def __reduce__(self) -> tuple[type[TemplateCache], tuple[Path | None]]:
+        return TemplateCache, (self.out,)
 
     def patched(self, template: Path, part: str, content: bytes, patch: Callable[[], str]) -> str:
         """``patch()`` of a Word part, or what it gave last time for the same content."""

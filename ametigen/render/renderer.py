@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ametigen.errors import TemplateProblem
@@ -13,15 +15,22 @@ if TYPE_CHECKING:
 
 
 class Renderer:
-    """A layout's Markdown and Word templates, prepared once per build (workers inherit them)."""
+    """A layout's Markdown and Word templates, prepared once per build (forked workers inherit
+    them; spawned ones prepare their own, from the cache)."""
 
     def __init__(self, layout: LayoutSource, cache: TemplateCache | None = None) -> None:
         from ametigen.render.docx import DocxTemplate
         from ametigen.render.markdown import MarkdownTemplate
 
-        self.layout = layout
+        self.layout, self.cache = layout, cache
         self.markdown = MarkdownTemplate(layout.markdown, layout.folder.parent.parent, cache)
         self.docx = DocxTemplate(layout.docx, cache)
+
+    def __reduce__(
+        self,
+    ) -> tuple[Callable[..., Renderer], tuple[LayoutSource, TemplateCache | None]]:
+        """Compiled templates do not pickle: a worker without fork prepares its own, once."""
+        return _prepared, (self.layout, self.cache)
 
     def render(self, doc: Document, epoch: int | None) -> tuple[bytes, bytes]:
         """The document's Markdown and DOCX; a template that fails names the position too."""
@@ -34,3 +43,14 @@ class Renderer:
     def render_probe(self, doc: Document, epoch: int | None) -> tuple[bytes, bytes]:
         """The same, for a document that is no position (see :mod:`ametigen.render.probe`)."""
         return self.markdown.render(doc), self.docx.render(doc, epoch=epoch)
+
+
+_PREPARED: dict[tuple[Path, Path | None], Renderer] = {}
+
+
+def _prepared(layout: LayoutSource, cache: TemplateCache | None) -> Renderer:
+    """The Renderer of a spawned worker (see ``Renderer.__reduce__``), prepared once."""
+    key = (layout.folder, cache.out if cache else None)
+    if key not in _PREPARED:
+        _PREPARED[key] = Renderer(layout, cache)
+    return _PREPARED[key]

@@ -1,0 +1,119 @@
+"""Worker processes: the same results with fork and spawn; a worker that dies never hangs a build.
+
+Run the whole suite with ``AMETIGEN_START_METHOD=spawn`` to test as on macOS and Windows
+(`.ci/run` does).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import ametigen.parallel
+from ametigen.build import build
+from ametigen.errors import AmetigenError
+from ametigen.parallel import Background, WorkerDied, map_parallel, start_method
+from tests.support import tree_hash
+
+on_linux = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+
+def square_or_die(number: int) -> int:
+    if number == 7:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return number * number
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.fixture
+def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ametigen.parallel, "cores", lambda: 2)
+
+
+def test_results_come_in_order(two_workers: None) -> None:
+    assert list(map_parallel(abs, range(-50, 0), per_worker=1)) == list(range(50, 0, -1))
+
+
+def test_a_worker_that_dies_stops_the_work_with_how_it_ended(two_workers: None) -> None:
+    with pytest.raises(WorkerDied) as caught:
+        list(map_parallel(square_or_die, range(40), per_worker=1))
+    assert str(caught.value) == (
+        "abiprotsess lõppes ootamatult (signaal SIGKILL: protsess tapeti, näiteks sai mälu "
+        "otsa); töö katkestati, midagi ei kirjutatud"
+    )
+
+
+def test_a_background_process_that_dies_is_reported() -> None:
+    if start_method() != "fork":
+        pytest.skip("without fork the background function runs in this process")
+    with Background(die) as background, pytest.raises(WorkerDied, match="SIGKILL"):
+        background.result()
+
+
+def test_an_unknown_start_method_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AMETIGEN_START_METHOD", "thread")
+    with pytest.raises(AmetigenError, match="AMETIGEN_START_METHOD=thread: tundmatu väärtus"):
+        start_method()
+
+
+def many_positions(project: Path, count: int) -> None:
+    """``count`` copies of one position: enough for a build to render in workers."""
+    text = (project / "positions/teenuste/osakonnajuhataja.yaml").read_text("utf-8")
+    folder = project / "positions" / "koopiad"
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"juhataja-{number:03d}.yaml").write_text(text, "utf-8")
+
+
+def workers_of(parent: int) -> list[int]:
+    """Worker processes of ``parent`` (not multiprocessing's resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue  # it ended meanwhile
+        if int(fields[1]) == parent and b"resource_tracker" not in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+@on_linux
+def test_a_killed_worker_fails_the_build_which_leaves_build_as_it_was(project: Path) -> None:
+    build(project)
+    before = tree_hash(project / "build")
+    many_positions(project, 120)  # two cores render in workers from 96 documents
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ametigen", "-C", str(project), "build"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CI": "1"},
+    )
+    try:
+        workers: list[int] = []
+        while not workers and process.poll() is None:
+            time.sleep(0.005)
+            workers = workers_of(process.pid)
+        assert workers, "the build ended before it started workers"
+        os.kill(workers[0], signal.SIGKILL)
+        code = process.wait(timeout=120)  # a hang would block here, not fail
+    finally:
+        process.kill()
+    stderr = process.stderr.read() if process.stderr else ""
+    assert code == 1, stderr
+    assert "abiprotsess lõppes ootamatult (signaal SIGKILL" in stderr
+    assert "Traceback" not in stderr
+    assert tree_hash(project / "build") == before
+    # The lock was released: another build goes ahead.
+    assert build(project, positions=["teenuste/osakonnajuhataja"]).built == []
