@@ -6,7 +6,8 @@ Where it is safe (Linux) the workers are forked and inherit the parent's prepare
 the items in chunks, pickled. Either way only results come back.
 
 A worker that dies (out of memory, killed) stops the work at once: :class:`WorkerDied` says how
-it ended, and the other workers are stopped. Workers ignore Ctrl-C; the parent stops them.
+it ended, and the other workers are stopped. Workers leave Ctrl-C to the parent, which stops
+them (see :mod:`ametigen.interrupts`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar, cast
 
+from ametigen import interrupts
 from ametigen.errors import AmetigenError
 
 T = TypeVar("T")
@@ -112,7 +114,7 @@ def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: 
 
 def _start_worker(function: Callable[[Any], Any] | None) -> None:
     global _WORK
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us
+    interrupts.in_worker()
     if function is not None:
         _WORK = (function, ())
 
@@ -169,7 +171,7 @@ def worker_died(exitcode: int | None) -> str:
             how += ": protsess tapeti, näiteks sai mälu otsa"
     else:
         how = f"väljumiskood {exitcode}"
-    return f"abiprotsess lõppes ootamatult ({how}); töö katkestati, midagi ei kirjutatud"
+    return f"abiprotsess lõppes ootamatult ({how}); töö katkestati"
 
 
 class Background:
@@ -215,7 +217,7 @@ class Background:
 
 
 def _report(function: Callable[[], Any], send: Any) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us
+    interrupts.in_worker()
     try:
         send.send(("returned", function()))
     except BaseException as error:  # handed to the parent, which raises it

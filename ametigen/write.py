@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import signal
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
+
+from ametigen.interrupts import held
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
@@ -58,9 +58,9 @@ def file_mode() -> int:
 class Staged:
     """Files written next to their targets under temporary names, renamed into place together.
 
-    Leaving the ``with`` block normally renames them all — with Ctrl-C and SIGTERM held back
-    for those few milliseconds; leaving it by an exception (an interrupted build) deletes them,
-    so the targets stay exactly as they were.
+    Leaving the ``with`` block normally renames them all — with Ctrl-C, SIGTERM and Ctrl-Break
+    held back for those few milliseconds; leaving it by an exception (an interrupted build)
+    deletes them, so the targets stay exactly as they were.
     """
 
     def __init__(self) -> None:
@@ -89,7 +89,7 @@ class Staged:
         if kind is not None:
             self.discard()
             return
-        with _signals_held():
+        with held():
             for temporary, path in self.pending:
                 os.replace(temporary, path)
         self.pending.clear()
@@ -99,26 +99,6 @@ class Staged:
             with contextlib.suppress(OSError):
                 temporary.unlink()
         self.pending.clear()
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM until the block is done (main thread only), then act on them."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    previous = {
-        number: signal.signal(number, lambda signum, frame: received.append(signum))
-        for number in (signal.SIGINT, signal.SIGTERM)
-    }
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        if received:
-            signal.raise_signal(received[0])
 
 
 def remove_files(paths: Iterable[str], top: Path) -> list[Path]:

@@ -44,6 +44,16 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def many_positions(project: Path, count: int) -> None:
+    """``count`` copies of one position under positions/koopiad/: enough for a build to render
+    in worker processes (from 96 documents on two cores)."""
+    text = (project / "positions/teenuste/osakonnajuhataja.yaml").read_text("utf-8")
+    folder = project / "positions" / "koopiad"
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"juhataja-{number:03d}.yaml").write_text(text, "utf-8")
+
+
 def write_tree(root: Path, files: dict[str, str]) -> Path:
     """Write an inline test tree: path → text (dedented)."""
     for name, text in files.items():

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ import ametigen.parallel
 from ametigen.build import build
 from ametigen.errors import AmetigenError
 from ametigen.parallel import Background, WorkerDied, map_parallel, start_method
-from tests.support import tree_hash
+from tests.support import many_positions, tree_hash
 
 on_linux = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
@@ -48,7 +49,7 @@ def test_a_worker_that_dies_stops_the_work_with_how_it_ended(two_workers: None) 
         list(map_parallel(square_or_die, range(40), per_worker=1))
     assert str(caught.value) == (
         "abiprotsess lõppes ootamatult (signaal SIGKILL: protsess tapeti, näiteks sai mälu "
-        "otsa); töö katkestati, midagi ei kirjutatud"
+        "otsa); töö katkestati"
     )
 
 
@@ -65,15 +66,6 @@ def test_an_unknown_start_method_is_named(monkeypatch: pytest.MonkeyPatch) -> No
         start_method()
 
 
-def many_positions(project: Path, count: int) -> None:
-    """``count`` copies of one position: enough for a build to render in workers."""
-    text = (project / "positions/teenuste/osakonnajuhataja.yaml").read_text("utf-8")
-    folder = project / "positions" / "koopiad"
-    folder.mkdir()
-    for number in range(count):
-        (folder / f"juhataja-{number:03d}.yaml").write_text(text, "utf-8")
-
-
 def workers_of(parent: int) -> list[int]:
     """Worker processes of ``parent`` (not multiprocessing's resource tracker)."""
     found = []
@@ -88,17 +80,26 @@ def workers_of(parent: int) -> list[int]:
     return found
 
 
-@pytest.mark.slow
-@on_linux
-def test_a_killed_worker_fails_the_build_which_leaves_build_as_it_was(project: Path) -> None:
+def gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def interrupted_build(project: Path, interrupt: Callable[[int, list[int]], None]) -> str:
+    """Build ``project`` (with many new positions) in a process that ``interrupt(process id,
+    worker ids)`` stops while its workers render; its standard error. The build must end,
+    leave build/ as it was and no worker behind, and not keep the lock."""
     build(project)
     before = tree_hash(project / "build")
-    many_positions(project, 120)  # two cores render in workers from 96 documents
+    many_positions(project, 100)  # two cores render in workers from 96 documents
     process = subprocess.Popen(
         [sys.executable, "-m", "ametigen", "-C", str(project), "build"],
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "CI": "1"},
+        start_new_session=True,  # its own process group, as a terminal gives it
     )
     try:
         workers: list[int] = []
@@ -106,14 +107,31 @@ def test_a_killed_worker_fails_the_build_which_leaves_build_as_it_was(project: P
             time.sleep(0.005)
             workers = workers_of(process.pid)
         assert workers, "the build ended before it started workers"
-        os.kill(workers[0], signal.SIGKILL)
-        code = process.wait(timeout=120)  # a hang would block here, not fail
+        interrupt(process.pid, workers)
+        process.wait(timeout=120)  # a hang would block here, not fail
     finally:
         process.kill()
     stderr = process.stderr.read() if process.stderr else ""
-    assert code == 1, stderr
-    assert "abiprotsess lõppes ootamatult (signaal SIGKILL" in stderr
     assert "Traceback" not in stderr
     assert tree_hash(project / "build") == before
+    deadline = time.monotonic() + 60
+    while not all(gone(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert all(gone(pid) for pid in workers)
     # The lock was released: another build goes ahead.
     assert build(project, positions=["teenuste/osakonnajuhataja"]).built == []
+    return f"{process.returncode}: {stderr}"
+
+
+@pytest.mark.slow
+@on_linux
+def test_a_killed_worker_fails_the_build_which_leaves_build_as_it_was(project: Path) -> None:
+    outcome = interrupted_build(project, lambda build, workers: os.kill(workers[0], 9))
+    assert outcome.startswith("1: ametigen: abiprotsess lõppes ootamatult (signaal SIGKILL")
+
+
+@pytest.mark.slow
+@on_linux
+def test_ctrl_c_stops_the_workers_too(project: Path) -> None:
+    outcome = interrupted_build(project, lambda build, _: os.killpg(build, signal.SIGINT))
+    assert outcome == "130: ametigen: katkestatud\n"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ametigen.write import Staged, _signals_held, remove_files, remove_leftovers, write_atomic
+from ametigen.interrupts import Terminated, held, stop_on_terminate
+from ametigen.write import Staged, remove_files, remove_leftovers, write_atomic
 
 
 def test_staged_files_appear_together(tmp_path: Path) -> None:
@@ -42,7 +43,7 @@ def test_unchanged_content_is_not_rewritten(tmp_path: Path) -> None:
 
 def test_ctrl_c_waits_until_the_renames_are_done() -> None:
     done = []
-    with pytest.raises(KeyboardInterrupt), _signals_held():
+    with pytest.raises(KeyboardInterrupt), held():
         signal.raise_signal(signal.SIGINT)
         done.append("after the signal")
     assert done == ["after the signal"]
@@ -79,3 +80,12 @@ def test_outputs_respect_the_umask(project: Path, tmp_path: Path, umask: int, mo
     files = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith("__jinja2_")]
     assert any(path.suffix == ".docx" for path in files)
     assert {oct(path.stat().st_mode & 0o777) for path in files} == {oct(mode)}
+
+
+def test_sigterm_stops_a_command_as_ctrl_c_does_after_the_renames() -> None:
+    done = []
+    with pytest.raises(Terminated), stop_on_terminate(), held():
+        signal.raise_signal(signal.SIGTERM)
+        done.append("after the signal")
+    assert done == ["after the signal"]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

@@ -86,9 +86,11 @@ def run(action: Callable[[], Any], *, writes: bool = False) -> Any:
     commands that only read (check, list, diff …) do not mention writing.
     """
     from ametigen.errors import AmetigenError, SourceErrors
+    from ametigen.interrupts import Terminated, stop_on_terminate
 
     try:
-        return action()
+        with stop_on_terminate():
+            return action()
     except SourceErrors as error:
         report(error.problems)
         errors = sum(1 for p in error.problems if not p.warning)
@@ -103,9 +105,9 @@ def run(action: Callable[[], Any], *, writes: bool = False) -> Any:
         where = f"{error.filename}: " if error.filename else ""
         click.echo(f"ametigen: {where}{error.strerror or error}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as error:  # Ctrl-C, SIGTERM, Ctrl-Break
         click.echo("ametigen: katkestatud", err=True)
-        sys.exit(130)
+        sys.exit(143 if isinstance(error, Terminated) else 130)
 
 
 def report(problems: Iterable[Any]) -> None:
