@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -126,22 +128,57 @@ def remove_leftovers(*folders: Path) -> None:
                 path.unlink()
 
 
+LOCK_FILE = ".ametigen-lock"
+POLL = 0.05
+"""Seconds between a waiting build's attempts to take the lock."""
+
+
 @contextlib.contextmanager
 def exclusive(folder: Path) -> Iterator[None]:
     """Let one build at a time write into ``folder``; a second waits for the first.
 
-    The lock is on the folder that holds ``folder`` (a directory lock creates no file, so a
-    build that fails leaves everything as it was). Where there is no flock, nothing is locked.
+    The lock is on ``folder/.ametigen-lock``, an empty file that stays (removing it would let a
+    third build lock a new file while a second still waits on the old one). The operating
+    system releases the lock when the process ends, however it ends.
     """
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        import fcntl
-    except ImportError:  # not on a POSIX system
-        yield
-        return
-    parent = folder.parent if folder.parent.is_dir() else Path(".")
-    handle = os.open(parent, os.O_RDONLY)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+        while not _try_lock(handle):
+            time.sleep(POLL)
+        try:
+            yield
+        finally:
+            _unlock(handle)
     finally:
-        os.close(handle)  # releases the lock
+        os.close(handle)
+
+
+# The only operating-system specific part of locking: take (without waiting) and release an
+# exclusive lock on an open file. Windows locks its first byte (msvcrt.locking locks from the
+# file's position, which stays 0: nothing is written); elsewhere flock locks the whole file.
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(handle: int) -> bool:
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:  # another process holds it
+            return False
+        return True
+
+    def _unlock(handle: int) -> None:
+        msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(handle: int) -> bool:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another process holds it
+            return False
+        return True
+
+    def _unlock(handle: int) -> None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
