@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from ametigen.build import build
+from ametigen.gitattributes import TEXT as GITATTRIBUTES
 from ametigen.write import LOCK_FILE, exclusive
 from tests.as_windows.posix_only import POSIX_ONLY, SEAM
-from tests.review_support import commit, edit, make_repo
-from tests.support import REPO, many_positions
+from tests.review_support import commit, edit, git, make_repo
+from tests.support import REPO, SEEDS, many_positions
 
 AS_WINDOWS = REPO / "tests" / "as_windows"
 
@@ -122,3 +123,42 @@ def test_a_build_waits_while_another_holds_the_lock(project: Path) -> None:
     assert waiting.stderr is not None
     assert "ametigen: 3 ehitatud, 2 muutmata" in waiting.stderr.read()
     assert outputs(project / "build") != before
+
+
+def test_crlf_sources_with_a_bom_give_the_same_documents(project: Path, tmp_path: Path) -> None:
+    """What a Windows editor or a checkout without .gitattributes makes of the sources."""
+    build(project, out=tmp_path / "lf", epoch=1_700_000_000)
+    changed = 0
+    for path in sorted(project.rglob("*")):
+        if path.suffix in (".yaml", ".j2") and "build" not in path.parts:
+            data = path.read_bytes().replace(b"\n", b"\r\n")
+            path.write_bytes(b"\xef\xbb\xbf" + data if path.suffix == ".yaml" else data)
+            changed += 1
+    assert changed > len(SEEDS)
+    build(project, out=tmp_path / "crlf", epoch=1_700_000_000)
+    assert outputs(tmp_path / "crlf") == outputs(tmp_path / "lf")
+
+
+def test_the_repository_has_the_gitattributes_that_init_writes() -> None:
+    assert (REPO / ".gitattributes").read_text("utf-8") == GITATTRIBUTES
+
+
+def test_gitattributes_keep_sources_lf_in_git_and_on_a_windows_checkout(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".gitattributes").write_text(GITATTRIBUTES, "utf-8")
+    crlf = "ametinimetus: Ekspert\r\neesmärk: |\r\n  Üks.\r\n  Kaks.\r\n".encode()
+    (repo / "a.yaml").write_bytes(crlf)
+    (repo / "b.md.j2").write_bytes(b"{{ doc.title }}\r\n")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "x")
+    assert git(repo, "show", "HEAD:a.yaml").encode() == crlf.replace(b"\r\n", b"\n")
+    assert git(repo, "show", "HEAD:b.md.j2") == "{{ doc.title }}\n"
+    windows = tmp_path / "windows"  # a clone with the setting Git for Windows installs
+    subprocess.run(
+        ["git", "clone", "-q", "-c", "core.autocrlf=true", str(repo), str(windows)], check=True
+    )
+    assert (windows / "a.yaml").read_bytes() == crlf.replace(b"\r\n", b"\n")
+    docx = git(windows, "check-attr", "diff", "text", "--", "x.docx")
+    assert docx == "x.docx: diff: ametigen\nx.docx: text: unset\n"
