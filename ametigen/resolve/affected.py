@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from ametigen.errors import Problem
@@ -77,7 +77,7 @@ def resolve_changed(root: Path, state: State, changes: Changes) -> Resolution | 
         return None
     summaries = {**known, **resolved.summaries}
     again = {f"{POSITIONS}/{ident}.yaml" for ident in (*resolved.positions, *changes.removed)}
-    kept = [problem for problem in state.warnings if str(problem.path) not in again]
+    kept = [problem for problem in state.warnings if _name(problem.path) not in again]
     warnings = ordered([*kept, *problems, *resolved.problems])
     return Resolution(resolved, warnings, False, summaries)
 
@@ -172,7 +172,12 @@ def _organisation(resolved: Resolved, known: Mapping[str, Summary]) -> list[Prob
 
 
 def _is_position_file(path: Path | str) -> bool:
-    return str(path).startswith(f"{POSITIONS}/")
+    return _name(path).startswith(f"{POSITIONS}/")
+
+
+def _name(path: Path | str) -> str:
+    """A problem's file as ids name it, with "/" (its path has "\\" on Windows)."""
+    return PurePath(path).as_posix()
 
 
 def ordered(problems: list[Problem]) -> list[Problem]:
