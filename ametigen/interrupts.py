@@ -52,12 +52,30 @@ def held() -> Iterator[None]:
             signal.raise_signal(received[0])
 
 
+@contextlib.contextmanager
+def starting_workers() -> Iterator[None]:
+    """Processes started within the block begin with Ctrl-C blocked, until :func:`in_worker`
+    ignores it: a terminal's Ctrl-C reaches every process of the group, and a worker that
+    starts just then would print a traceback. This process gets a Ctrl-C of that moment right
+    after the block. (POSIX; Windows has no signal mask, and there it may print one.)"""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def in_worker() -> None:
     """For a worker process: interrupts are the parent's, which then stops its workers with
     SIGTERM (its default action, ending the process, is what that needs)."""
     for number in INTERRUPTS:
         with contextlib.suppress(OSError, ValueError):
             signal.signal(number, signal.SIG_DFL if number == signal.SIGTERM else signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # see starting_workers
 
 
 @contextlib.contextmanager

@@ -96,13 +96,19 @@ def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: 
         ) as executor:
             try:
                 parts = [slice(start, start + chunk) for start in range(0, len(items), chunk)]
-                futures = [
-                    executor.submit(_run, part, None if forked else items[part]) for part in parts
-                ]
+                with interrupts.starting_workers():  # they start as the work is submitted
+                    futures = [
+                        executor.submit(_run, part, None if forked else items[part])
+                        for part in parts
+                    ]
                 for future in futures:
                     yield from future.result()
             except BrokenProcessPool:
-                broken = True  # the pool stops the others; how it ended is known once it has
+                # The pool stops its workers and says how they ended once it has; stopping them
+                # here too covers one it started while a worker died (Python 3.11 then waits
+                # for that one forever).
+                broken = True
+                context.stop()
             except BaseException:  # Ctrl-C, an error, an abandoned iteration: stop them now
                 context.stop()
                 raise
@@ -189,7 +195,8 @@ class Background:
             context = multiprocessing.get_context("fork")
             self.receive, send = context.Pipe(duplex=False)
             self.process = context.Process(target=_report, args=(function, send), daemon=True)
-            self.process.start()
+            with interrupts.starting_workers():
+                self.process.start()
             send.close()
 
     def result(self) -> Any:

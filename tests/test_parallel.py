@@ -19,7 +19,7 @@ import pytest
 import ametigen.parallel
 from ametigen.build import build
 from ametigen.errors import AmetigenError
-from ametigen.parallel import Background, WorkerDied, map_parallel, start_method
+from ametigen.parallel import START_METHOD, Background, WorkerDied, map_parallel, start_method
 from tests.support import many_positions, tree_hash
 
 on_linux = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
@@ -67,7 +67,10 @@ def test_an_unknown_start_method_is_named(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def workers_of(parent: int) -> list[int]:
-    """Worker processes of ``parent`` (not multiprocessing's resource tracker)."""
+    """Worker processes of ``parent``. Spawned ones say so once they run Python; before that a
+    child of a spawning parent may as well be multiprocessing's resource tracker (which fork
+    does not use)."""
+    marker = b"spawn_main" if os.environ.get(START_METHOD) == "spawn" else b""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -75,7 +78,7 @@ def workers_of(parent: int) -> list[int]:
             command = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError):
             continue  # it ended meanwhile
-        if int(fields[1]) == parent and b"resource_tracker" not in command:
+        if int(fields[1]) == parent and marker in command:
             found.append(int(stat.parent.name))
     return found
 
