@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 
 from ametigen.build import build
-from ametigen.gitattributes import TEXT as GITATTRIBUTES
 from ametigen.write import LOCK_FILE, exclusive
 from tests.as_windows.posix_only import POSIX_ONLY, SEAM
 from tests.review_support import commit, edit, git, make_repo
 from tests.support import REPO, SEEDS, many_positions
 
 AS_WINDOWS = REPO / "tests" / "as_windows"
+GITATTRIBUTES = (REPO / "ametigen" / "starter" / "dot-gitattributes").read_text("utf-8")
+"""The one text of .gitattributes: what ametigen init writes, and this repository's."""
 
 
 def as_windows(folder: Path, *args: str, log: Path) -> subprocess.CompletedProcess[str]:
