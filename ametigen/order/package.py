@@ -147,7 +147,7 @@ def write_package(
     files = contents(draft, epoch, pdf)
     report = PackageReport(folder, list(files))
     folder.mkdir(parents=True, exist_ok=True)
-    with exclusive(folder):
+    with exclusive(out):  # its lock file stays out of the package
         remove_leftovers(folder)
         with Staged() as staged:
             for file, data in files.items():
