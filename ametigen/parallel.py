@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -73,8 +74,8 @@ def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: 
     """``function(item)`` for every item, in order: in worker processes when each would get at
     least ``per_worker`` items (fewer are done faster here than a worker starts).
 
-    Without fork, ``function`` and ``items`` must pickle: the function goes to each worker once,
-    the items in chunks.
+    Without fork the function goes to each worker once and the items in chunks, pickled; a
+    function that does not pickle (a local one) runs here instead.
     """
     global _WORK
     workers = min(cores(), len(items) // per_worker)
@@ -83,6 +84,9 @@ def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: 
         return
     method = start_method()
     forked = method == "fork"
+    if not forked and not _pickles(function):  # a local function cannot reach a fresh process
+        yield from map(function, items)
+        return
     context = _Workers(method)
     chunk = max(1, len(items) // (workers * 16))
     _WORK = (function, items)
@@ -116,6 +120,14 @@ def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: 
         _WORK = None
     if broken:
         raise WorkerDied(context.how_one_ended())
+
+
+def _pickles(function: Callable[[Any], Any]) -> bool:
+    try:
+        pickle.dumps(function)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
 
 
 def _start_worker(function: Callable[[Any], Any] | None) -> None:

@@ -138,3 +138,15 @@ def test_a_killed_worker_fails_the_build_which_leaves_build_as_it_was(project: P
 def test_ctrl_c_stops_the_workers_too(project: Path) -> None:
     outcome = interrupted_build(project, lambda build, _: os.killpg(build, signal.SIGINT))
     assert outcome == "130: ametigen: katkestatud\n"
+
+
+def test_a_local_function_runs_here_when_workers_cannot_inherit_it(
+    two_workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AMETIGEN_START_METHOD", "spawn")
+    here = os.getpid()
+
+    def where(number: int) -> tuple[int, int]:
+        return number, os.getpid()
+
+    assert list(map_parallel(where, range(10), per_worker=1)) == [(n, here) for n in range(10)]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from ametigen.parallel import map_forked
+from ametigen.parallel import map_parallel
 from ametigen.resolve.document import Document
 from ametigen.review.align import similarity
 from ametigen.review.snapshot import Position, Snapshot
@@ -151,7 +151,7 @@ def _word_templates(
             return base.signed_text(doc), head.signed_text(doc)
 
         for doc, (before, after) in zip(
-            docs, map_forked(texts, docs, per_worker=PARALLEL_FROM), strict=True
+            docs, map_parallel(texts, docs, per_worker=PARALLEL_FROM), strict=True
         ):
             if before != after:
                 word[doc.id] = (before, after)

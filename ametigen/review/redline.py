@@ -20,7 +20,7 @@ from ametigen.build import select
 from ametigen.errors import AmetigenError
 from ametigen.incremental import digest, generator_fingerprint, scan
 from ametigen.load.project import files_by_id, find_root
-from ametigen.parallel import map_forked
+from ametigen.parallel import map_parallel
 from ametigen.render.package import Entry, build_zip
 from ametigen.review.compare import Change, compare
 from ametigen.review.diff import load
@@ -135,7 +135,7 @@ def redline(
         before = old.docx(change.old_ident or change.ident) if change.old else None
         return tracked_docx(before, new.docx(change.ident), marks.fresh(), properties)
 
-    for change, data in zip(jobs, map_forked(make, jobs, per_worker=PARALLEL_FROM), strict=True):
+    for change, data in zip(jobs, map_parallel(make, jobs, per_worker=PARALLEL_FROM), strict=True):
         path = out / f"{change.ident}.docx"
         (report.written if write_atomic(path, data) else report.unchanged).append(path)
     for template in found.templates:

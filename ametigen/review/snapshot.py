@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ametigen.docxtext import signed_text
 from ametigen.errors import AmetigenError, SourceErrors
-from ametigen.parallel import map_forked
+from ametigen.parallel import map_parallel
 from ametigen.pipeline import resolve
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
@@ -71,7 +71,7 @@ def snapshot(project: Path, label: str) -> Snapshot:
     def markdown(doc: Document) -> bytes:
         return renderers[doc.layout].markdown.render(doc)
 
-    rendered = map_forked(markdown, docs, per_worker=PARALLEL_FROM)  # both cores
+    rendered = map_parallel(markdown, docs, per_worker=PARALLEL_FROM)  # both cores
     positions = {
         ident: Position(doc, text.decode("utf-8"))
         for ident, doc, text in zip(idents, docs, rendered, strict=True)
