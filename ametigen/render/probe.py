@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -72,7 +73,17 @@ class Probe:
 
     def prints(self, path: str) -> bool:
         """Whether the layout prints ``path`` or anything inside it."""
-        return any(p == path or p.startswith(f"{path}.") for p in self.printed)
+        return path in self._covered
+
+    @functools.cached_property
+    def _covered(self) -> frozenset[str]:
+        """Every printed path and every path above one (``a.b.c`` gives ``a``, ``a.b``,
+        ``a.b.c``): a set lookup per question, asked for every field of every position."""
+        return frozenset(
+            ".".join(parts[:n])
+            for parts in (p.split(".") for p in self.printed)
+            for n in range(1, len(parts) + 1)
+        )
 
 
 # ---------------------------------------------------------------- probe documents
