@@ -260,3 +260,17 @@ def _in_entry(line: str, text: str) -> bool:
         if each == line and inside and not (each.startswith("#") or not each.strip()):
             return True
     return False
+
+
+def test_many_positions_as_the_same_annex_name_a_few_and_count_the_rest(tmp_path: Path) -> None:
+    from ametigen.pipeline import checked
+    from tests.support import copy_project
+
+    project = copy_project(tmp_path)
+    source = project / "positions/oiguse-ja-jarelevalve/ekspert.yaml"
+    for n in range(6):  # seven positions stamped as annex 4 of order 177
+        (project / f"positions/koopia/ekspert-{n}.yaml").parent.mkdir(exist_ok=True)
+        (project / f"positions/koopia/ekspert-{n}.yaml").write_bytes(source.read_bytes())
+    messages = [p.message for p in checked(project).problems if "lisa 4 on ka" in p.message]
+    assert len(messages) == 7
+    assert all(m.count("„") == 3 and "ja veel 3 ametijuhendit" in m for m in messages), messages

@@ -262,7 +262,7 @@ def check_annex_numbers(resolved: Resolved) -> list[Problem]:
         if len(idents) < 2:
             continue
         for ident in idents:
-            others = ", ".join(f"„{other}“" for other in idents if other != ident)
+            others = _some_of([other for other in idents if other != ident])
             where = resolved.origins[ident].where("kinnitatud")
             problems.append(
                 where.problem(
@@ -271,3 +271,14 @@ def check_annex_numbers(resolved: Resolved) -> list[Problem]:
                 )
             )
     return problems
+
+
+NAMED_AT_MOST = 3
+"""How many other positions a message names; the rest are counted (one message per position,
+so naming every other one would grow with the square of their number)."""
+
+
+def _some_of(idents: list[str]) -> str:
+    named = ", ".join(f"„{ident}“" for ident in idents[:NAMED_AT_MOST])
+    rest = len(idents) - NAMED_AT_MOST
+    return f"{named} ja veel {rest} ametijuhendit" if rest > 0 else named
