@@ -25,6 +25,15 @@ FIELD = "field:"
 _NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
 _HEADING = re.compile(r"^(\d+)\.\s+(\D.*)$")
 
+REQUIREMENTS = (
+    "education",
+    "experience",
+    "languages",
+    "knowledge",
+    "computer_skills",
+    "personal_qualities",
+)
+"""The requirement slots, in the order of ``nõuded``."""
 SCALARS = (
     "title",
     "unit",
@@ -38,12 +47,7 @@ SCALARS = (
     "special_conditions",
     "state_secret",
     "national_defence",
-    "education",
-    "experience",
-    "languages",
-    "knowledge",
-    "computer_skills",
-    "personal_qualities",
+    *REQUIREMENTS,
     "tools",
 )
 LISTS = ("rights", "responsibilities", "competences_core", "competences_additional", "amendment")

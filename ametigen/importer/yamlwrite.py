@@ -12,22 +12,13 @@ from typing import Any
 import yaml
 
 from ametigen.importer.blockmatch import BlockIndex
-from ametigen.importer.layouts import FIELD, SCALARS
+from ametigen.importer.layouts import FIELD, REQUIREMENTS, SCALARS
 from ametigen.importer.recognise import Draft
 from ametigen.schema import SECTION_KEYS, Position, Requirements
 
 UNPLACED_HEADER = "# --- IMPORT: PAIGUTAMATA TEKST ---"
 UNPLACED_NOTE = (
     "# Seda teksti ei osanud import ühelegi väljale panna. Tõsta see õigesse kohta või kustuta."
-)
-
-_REQUIREMENTS = (
-    "education",
-    "experience",
-    "languages",
-    "knowledge",
-    "computer_skills",
-    "personal_qualities",
 )
 
 
@@ -62,7 +53,7 @@ def position_data(draft: Draft, blocks: BlockIndex) -> dict[str, Any]:
         elif name == "requirements":
             requirements: dict[str, Any] = {
                 key(Requirements, slot): value
-                for slot in _REQUIREMENTS
+                for slot in REQUIREMENTS
                 if (value := draft.scalar(slot)) is not None
             }
             if draft.rows.get("requirements"):

@@ -170,21 +170,28 @@ def _load(root: Path, path: Path) -> LoadedYaml | list[Problem]:
     return loaded
 
 
+def read_organisation(reader: Reader, root: Path) -> tuple[LoadedYaml | None, Organisation | None]:
+    """The organisation file of the project at ``root``, read and validated; its problems go to
+    ``reader.problems`` and the model is None when it cannot be used."""
+    from ametigen.schema import Organisation
+    from ametigen.validate import validate
+
+    loaded = reader.read(root / ORG_FILE)
+    if loaded is None:
+        return None, None
+    org, found = validate(Organisation, loaded)
+    reader.problems += found
+    return loaded, org
+
+
 def load_sources(root: Path, only: Collection[str] | None = None) -> Sources:
     """Read every source of the project at ``root``, keeping what cannot be read as problems.
 
     Only an unreadable organisation file stops here (every position depends on it). With
     ``only``, just those positions are read (an incremental build knows the others).
     """
-    from ametigen.schema import Organisation
-    from ametigen.validate import validate
-
     reader = Reader(root)
-    org_file = reader.read(root / ORG_FILE)
-    org = None
-    if org_file is not None:
-        org, found = validate(Organisation, org_file)
-        reader.problems += found
+    org_file, org = read_organisation(reader, root)
 
     if only is None:
         files = position_files(root)

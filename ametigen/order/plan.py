@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ametigen.errors import AmetigenError
-from ametigen.load.project import ORG_FILE, position_id
+from ametigen.load.project import position_id
 from ametigen.order import document as o
 from ametigen.resolve.document import Approval, Document
 from ametigen.review.compare import Change, compare
@@ -108,15 +108,10 @@ def file_name(number: int | None, title: str) -> str:
 
 def read_organisation(folder: Path) -> Organisation:
     from ametigen.errors import SourceErrors
-    from ametigen.load.project import Reader
-    from ametigen.validate import validate
+    from ametigen.load import project
 
-    reader = Reader(folder)
-    loaded = reader.read(folder / ORG_FILE)
-    org = None
-    if loaded is not None:
-        org, problems = validate(Organisation, loaded)
-        reader.problems += problems
+    reader = project.Reader(folder)
+    _, org = project.read_organisation(reader, folder)
     if org is None:
         raise SourceErrors(reader.problems)
     return org
