@@ -121,11 +121,18 @@ def remove_files(paths: Iterable[str], top: Path) -> list[Path]:
 
 
 def remove_leftovers(*folders: Path) -> None:
-    """Temporary files that ``stage`` left under ``folders`` when a build was killed."""
+    """Temporary files that ``stage`` left under ``folders`` when a build was stopped, and the
+    folders below them left empty (``stage`` made them for outputs that never came; an output
+    folder mirrors positions/ and never keeps an empty one)."""
     for folder in folders:
-        for path in folder.rglob(".*.*.tmp") if folder.is_dir() else ():
-            with contextlib.suppress(OSError):
-                path.unlink()
+        for path, _, names in os.walk(folder, topdown=False):  # a folder after its subfolders
+            for name in names:
+                if name.startswith(".") and name.endswith(".tmp") and name.count(".") >= 3:
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(path, name))
+            if path != str(folder):
+                with contextlib.suppress(OSError):
+                    os.rmdir(path)  # only an empty one goes
 
 
 LOCK_FILE = ".ametigen-lock"

@@ -89,3 +89,16 @@ def test_sigterm_stops_a_command_as_ctrl_c_does_after_the_renames() -> None:
         done.append("after the signal")
     assert done == ["after the signal"]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_leftovers_go_with_the_folders_they_leave_empty(tmp_path: Path) -> None:
+    from ametigen.write import remove_leftovers
+
+    out = tmp_path / "md"
+    (out / "uus" / "alam").mkdir(parents=True)  # made for outputs that never came
+    (out / "uus" / "alam" / ".a.md.x1.tmp").write_bytes(b"")
+    (out / "vana").mkdir()
+    (out / "vana" / "a.md").write_bytes(b"jah")
+    (out / "vana" / ".b.md.x2.tmp").write_bytes(b"")
+    remove_leftovers(out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["vana", "vana/a.md"]
