@@ -47,6 +47,9 @@ class Resolved:
     """The organisation's settings of the checks between positions."""
     summaries: dict[str, Summary] = field(default_factory=dict)
     """What the organisation checks read from each position (filled by them)."""
+    org_file: LoadedYaml | None = None
+    blocks: dict[str, LoadedYaml | None] = field(default_factory=dict)
+    """The sources the documents were resolved from besides the positions (for review)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ def resolve_project(sources: Sources, known: Mapping[str, str] | None = None) ->
     ``known`` gives the titles of positions not in ``sources`` (an incremental build).
     """
     out = Resolved(
-        layouts=sources.layouts, problems=list(sources.problems), checks=sources.org.checks
+        layouts=sources.layouts,
+        problems=list(sources.problems),
+        checks=sources.org.checks,
+        org_file=sources.org_file,
+        blocks=sources.blocks,
     )
     defaults = checked_defaults(sources, out.problems)
     for ident, loaded in sources.positions.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ametigen.review.causes import Cause, find
 from ametigen.review.compare import Change, TemplateChange, compare
 from ametigen.review.revision import Revision, changed_sources, checkout, revision, revisions
 from ametigen.review.snapshot import Snapshot, snapshot
@@ -26,7 +27,9 @@ class Diff:
     templates: list[TemplateChange]
     """Word templates that changed: the words of the positions they reach, or the formatting."""
     sources: list[str]
-    """Shared sources that changed (organisation file, blocks, templates): the causes."""
+    """Shared sources that changed (organisation file, blocks, templates)."""
+    causes: list[Cause]
+    """What in them changed: block items, settings, titles, templates, and whom each reaches."""
 
     @property
     def substance(self) -> bool:
@@ -66,7 +69,9 @@ def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
     or ``A..B``.
     """
     old_side, new_side = revisions(project, base, head)
-    found = compare(load(project, old_side), load(project, new_side))
+    old, new = load(project, old_side), load(project, new_side)
+    found = compare(old, new)
     assert old_side.commit is not None  # BASE is always a revision
     sources = changed_sources(project, old_side.commit, new_side.commit)
-    return Diff(old_side, new_side, found.changes, found.templates, sources)
+    causes = find(old.inputs, new.inputs)
+    return Diff(old_side, new_side, found.changes, found.templates, sources, causes)

@@ -12,8 +12,8 @@ import click
 from ametigen.render.mdescape import escape_block_start, escape_inline, escape_line
 from ametigen.review.compare import Change, TemplateChange
 from ametigen.review.diff import Diff
-from ametigen.review.groups import Group, group
-from ametigen.review.words import Line, inline, number_changes, plain
+from ametigen.review.groups import Group, Grouping, Item, group
+from ametigen.review.words import Line, Segment, inline, number_changes, plain
 
 STATUS = {
     "changed": "muudetud",
@@ -45,6 +45,20 @@ def template_sentences(template: TemplateChange) -> list[str]:
 
 def no_change(diff: Diff) -> bool:
     return not diff.changes and not diff.templates
+
+
+def cause_text(diff: Diff, shared: Group) -> str:
+    """Where a shared change comes from, in words; what no one source explains is named by the
+    shared files that changed (or as the same edit in several position files)."""
+    if shared.cause is not None:
+        return shared.cause.description
+    if diff.sources:
+        return f"ei leitud üht allikat; muutunud ühised lähtefailid: {', '.join(diff.sources)}"
+    return "sama muudatus mitme ametikoha failis"
+
+
+def _grouping(diff: Diff, mark: Mark | None = None) -> Grouping:
+    return group(diff.changes, lambda change: _items(diff.lines(change), mark=mark), diff.causes)
 
 
 def kind(change: Change) -> str:
@@ -96,11 +110,11 @@ def markdown(diff: Diff, limit: int | None = None, full_at: str | None = None) -
         "| Ametikoht | Nimetus | Muudatus | Liik | Muutunud osad |",
         "|---|---|---|---|---|",
     ]
-    grouping = group(diff.changes, lambda change: _word_lines(diff.lines(change)))
+    grouping = _grouping(diff)
     own = [change for change in diff.changes if not grouping.covered(change)]
     rows = [_group_row(number, g) for number, g in enumerate(grouping.groups, 1)]
     rows += [_row(change) for change in own]
-    sections = [_group_section(n, g) for n, g in enumerate(grouping.groups, 1)]
+    sections = [_group_section(diff, n, g) for n, g in enumerate(grouping.groups, 1)]
     sections += [_section(diff, change, grouping.own_part(change.ident)) for change in own]
     whole = "\n".join([*head, *rows, *sections]) + "\n"
     if limit is None or len(whole) <= limit:
@@ -149,8 +163,9 @@ def _group_row(number: int, shared: Group) -> str:
     )
 
 
-def _group_section(number: int, shared: Group) -> str:
-    """A change many positions share, once: what changed and which positions it reaches."""
+def _group_section(diff: Diff, number: int, shared: Group) -> str:
+    """A change many positions share, once: where it comes from, what changed and which
+    positions it reaches."""
     liik = "sisuline" if shared.substance else "muu"
     labels = ", ".join(shared.labels) or "vormistus (Markdowni mall)"
     listed = ", ".join(_code(ident) for ident in shared.positions)
@@ -158,6 +173,8 @@ def _group_section(number: int, shared: Group) -> str:
         [
             "",
             f"### Ühine muudatus {number}: {len(shared.positions)} ametikohta",
+            "",
+            f"Põhjus: {_escape(cause_text(diff, shared))}.",
             "",
             f"Sama muudatus igas neist; {liik}: {_escape(labels)}.",
             "",
@@ -247,6 +264,13 @@ def _word_lines(
     """One item per changed line, as the reader sees it (``to_text``): deleted words struck out,
     inserted words underlined (Markdown; ``mark`` shows them otherwise); lines whose numbers
     alone changed in one item at the end."""
+    return [item.text for item in _items(lines, to_text, mark)]
+
+
+def _items(
+    lines: list[Line], to_text: Callable[[str], str] = plain, mark: Mark | None = None
+) -> list[Item]:
+    """``_word_lines`` with the words each line lost and gained (for finding its cause)."""
     markdown = mark is None
     show = mark or _html_segment
     out = []
@@ -260,14 +284,20 @@ def _word_lines(
             if numbers is not None:
                 shifted += [f"{a} → {b}" for a, b in numbers]
                 continue
-            marked = "".join(show(kind, text) for kind, text in inline(old, new))
-            out.append("- " + (escape_block_start(marked) if markdown else marked))
+            segments = inline(old, new)
+            marked = "".join(show(kind, text) for kind, text in segments)
+            shown = "- " + (escape_block_start(marked) if markdown else marked)
+            out.append(Item(shown, tuple(segments)))
         elif line.tag in ("-", "+") and line.partner is None and to_text(line.text).strip():
-            out.append("- " + show(line.tag, to_text(line.text)))
+            segment: Segment = ("-" if line.tag == "-" else "+", to_text(line.text))
+            out.append(Item("- " + show(*segment), (segment,)))
     if shifted:
         listed = ", ".join(shifted)
         out.append(
-            "- numbrid nihkusid (tekst sama): " + (escape_inline(listed) if markdown else listed)
+            Item(
+                "- numbrid nihkusid (tekst sama): "
+                + (escape_inline(listed) if markdown else listed)
+            )
         )
     return out
 
@@ -319,11 +349,12 @@ def text(diff: Diff) -> str:
             out.append(f"  vormistus: {', '.join(template.formatting)}")
     if diff.sources:
         out += ["", f"Muutunud ühised lähtefailid: {', '.join(diff.sources)}"]
-    grouping = group(diff.changes, lambda c: _word_lines(diff.lines(c), mark=_text_segment))
+    grouping = _grouping(diff, _text_segment)
     for number, shared in enumerate(grouping.groups, 1):
         title = f"Ühine muudatus {number}: {len(shared.positions)} ametikohta"
         labels = ", ".join(shared.labels) or "vormistus (Markdowni mall)"
         out += ["", click.style(title, bold=True)]
+        out.append(f"põhjus: {click.style(cause_text(diff, shared), fg='cyan')}")
         out.append(
             f"sama muudatus igas neist; {'SISULINE' if shared.substance else 'muu'}: {labels}"
         )
@@ -386,10 +417,10 @@ def as_json(diff: Diff) -> str:
                 "labels": shared.labels,
                 "substance": shared.substance,
                 "lines": [item.removeprefix("- ") for item in shared.items],
+                "cause": shared.cause.as_json() if shared.cause is not None else None,
+                "cause_text": cause_text(diff, shared),
             }
-            for shared in group(
-                diff.changes, lambda c: _word_lines(diff.lines(c), mark=_bare_segment)
-            ).groups
+            for shared in _grouping(diff, _bare_segment).groups
         ],
         "positions": [_change_json(diff, change) for change in diff.changes],
     }

@@ -15,6 +15,7 @@ from ametigen.parallel import map_parallel
 from ametigen.pipeline import resolve
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
+from ametigen.review.causes import Inputs, inputs
 
 SHOWN_PROBLEMS = 5
 
@@ -42,6 +43,8 @@ class Snapshot:
     renderers: dict[str, Renderer]
     word_templates: dict[str, str]
     """Layout → a digest of its Word template's bytes (any change: wording, styles, margins)."""
+    inputs: Inputs
+    """What the documents were made from besides the positions (blocks, organisation file …)."""
 
     def docx(self, ident: str, epoch: int | None = None) -> bytes:
         doc = self.positions[ident].doc
@@ -76,7 +79,7 @@ def snapshot(project: Path, label: str) -> Snapshot:
         ident: Position(doc, text.decode("utf-8"))
         for ident, doc, text in zip(idents, docs, rendered, strict=True)
     }
-    return Snapshot(positions, renderers, word_templates)
+    return Snapshot(positions, renderers, word_templates, inputs(resolved, project))
 
 
 def unreadable(label: str, problems: list[str]) -> RevisionUnreadable:
