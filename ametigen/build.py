@@ -3,8 +3,9 @@
 All sources are checked first; if anything is wrong nothing is written. Then each document is
 rendered in memory — on every core when there are many — and only then written, each file
 atomically. The build is incremental, from content (see :mod:`ametigen.incremental`): with
-nothing changed it only hashes the sources; after edits of positions alone only those are loaded
-and resolved; and a document is rendered only when a fingerprint of its inputs changed.
+nothing changed it only hashes the sources; after edits of positions or blocks only the
+positions they reach are loaded and resolved (:mod:`ametigen.resolve.affected`); and a document
+is rendered only when a fingerprint of its inputs changed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from ametigen.errors import AmetigenError, Problem, SourceErrors, TemplateProblem, raise_errors
 from ametigen.incremental import (
     STATE_FILE,
+    BlockEntries,
     Entry,
     State,
     digest,
@@ -194,7 +196,8 @@ def _build(
     report.unchanged.sort()
     if not positions:
         report.removed = present.remove_deleted(out, now.positions)
-    next_state = State(now.context, epoch, entries, resolution.warnings)
+    blocks = BlockEntries(now.blocks, resolution.resolved.block_entries)
+    next_state = State(now.context, epoch, entries, resolution.warnings, blocks)
     write_atomic(out / STATE_FILE, encode_state(next_state))
     return report
 

@@ -3,9 +3,9 @@
 Like the build (see :mod:`ametigen.incremental`), a check decides from content: it hashes the
 sources and compares them with the state the last successful check (``build/.ametigen-check
 .json``) or build (``build/.ametigen-state.json``) left. With nothing changed it only hashes;
-after edits of positions alone it reads just the positions the edits reach
+after edits of positions or blocks it reads just the positions the edits reach
 (:mod:`ametigen.resolve.affected`) and takes everything else — titles, references, warnings —
-from that state; when anything else changed (a block, a template, the organisation file, the
+from that state; when anything else changed (a template, the organisation file, the
 generator) it checks everything. A check that finds no error leaves its state for the next.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from ametigen.errors import Problem, raise_errors
 from ametigen.incremental import (
     STATE_FILE,
+    BlockEntries,
     Changes,
     Entry,
     Scan,
@@ -63,7 +64,8 @@ def check(project: Path, *, strict: bool = False) -> CheckReport:
                     ident: Entry(source, "", resolution.summaries[ident])
                     for ident, source in now.positions.items()
                 }
-                _save(out, State(now.context, None, entries, problems))
+                blocks = BlockEntries(now.blocks, resolution.resolved.block_entries)
+                _save(out, State(now.context, None, entries, problems, blocks))
     raise_errors(problems, strict=strict)
     return CheckReport(len(now.positions), problems)
 

@@ -3,8 +3,10 @@
 Every decision comes from content — the sha256 of each source file's bytes and of the resolved
 document — never from modification times, so a git checkout that rewrites files costs nothing.
 The state is one JSON file in the output folder; a missing, foreign or damaged state is simply
-ignored (the build then does everything). This module imports nothing heavy: a build with
-nothing changed reads the sources' bytes, compares hashes and stops.
+ignored (the build then does everything). Shared blocks are tracked by entry, not by file: the
+state keeps a hash of each block entry and, for each position, the entries its resolution used,
+so that a block edit reaches only the positions that use what changed. This module imports
+nothing heavy: a build with nothing changed reads the sources' bytes, compares hashes and stops.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from typing import Any
 
 from ametigen import __version__
 from ametigen.errors import Mark, Problem
-from ametigen.load.project import LAYOUTS, ORG_FILE, POSITIONS, files_by_id
+from ametigen.load.project import BLOCKS, LAYOUTS, ORG_FILE, POSITIONS, files_by_id
 
 STATE_FILE = ".ametigen-state.json"
-FORMAT = 4
+FORMAT = 5
 TEMPLATES = "templates"
 MACROS = "macros"
 
@@ -35,8 +37,17 @@ class Scan:
 
     @property
     def context(self) -> str:
-        """What every document depends on besides its own file: the generator and the rest."""
-        return digest(generator_fingerprint(), *(f"{k}\0{v}" for k, v in self.others.items()))
+        """What every document depends on besides its own file and the blocks it uses: the
+        generator and the rest."""
+        return digest(
+            generator_fingerprint(),
+            *(f"{k}\0{v}" for k, v in self.others.items() if not is_block_file(k)),
+        )
+
+    @property
+    def blocks(self) -> str:
+        """The block files' bytes (which entries changed, only reading them tells)."""
+        return digest(*(f"{k}\0{v}" for k, v in self.others.items() if is_block_file(k)))
 
     def layouts(self) -> set[str]:
         """The names of the layout folders."""
@@ -61,18 +72,38 @@ def scan(root: Path) -> Scan:
     return Scan(positions, others)
 
 
+def is_block_file(path: str) -> bool:
+    """Whether ``path`` (relative to the project, with /) is a block file the loader reads."""
+    return path.startswith(f"{BLOCKS.as_posix()}/") and path.endswith(".yaml")
+
+
 Link = tuple[str, str | None, str | None]
 """One entry of a people field: (field, referenced position id or None, plain text or None)."""
 
 
 @dataclass(frozen=True)
 class Summary:
-    """What references to a position and the organisation checks read from it."""
+    """What references to a position and the organisation checks read from it, and which
+    block entries its resolution used (not compared: no other position reads them)."""
 
     title: str
     unit: str
     links: tuple[Link, ...]  # its people fields, in order
     annex: str = ""  # the order's date, number and annex number of its KINNITATUD header
+    blocks: tuple[str, ...] = field(default=(), compare=False)  # see blocks.entry_key
+
+
+@dataclass(frozen=True)
+class BlockEntries:
+    """The shared blocks as the last build read them."""
+
+    files: str = ""  # Scan.blocks: the block files' bytes
+    hashes: dict[str, str] = field(default_factory=dict)  # entry key → hash of its content
+
+    def changed(self, now: dict[str, str]) -> set[str]:
+        """The entries whose content changed, came or went, against ``now``'s hashes."""
+        before = self.hashes
+        return {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
 
 
 @dataclass(frozen=True)
@@ -86,13 +117,16 @@ class Entry:
 
 @dataclass
 class Changes:
-    """Positions added or edited since the last build, and positions removed."""
+    """Positions added or edited since the last build, positions removed, and whether a block
+    file changed (which of its entries, and so which positions that reaches, is found when
+    the blocks are read: see :func:`ametigen.resolve.affected.resolve_changed`)."""
 
     edited: set[str]
     removed: set[str]
+    blocks: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.edited or self.removed)
+        return bool(self.edited or self.removed or self.blocks)
 
 
 @dataclass
@@ -103,10 +137,11 @@ class State:
     epoch: int | None = None
     entries: dict[str, Entry] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    blocks: BlockEntries = field(default_factory=BlockEntries)
 
     def changed(self, now: Scan, epoch: int | None) -> Changes | None:
-        """Positions whose files changed, came or went; None if anything else did (then
-        resolve them all)."""
+        """Positions whose files changed, came or went, and whether blocks did; None if
+        anything else did (then resolve them all)."""
         if self.context != now.context or self.epoch != epoch:
             return None
         entries = self.entries
@@ -115,7 +150,8 @@ class State:
             for ident, source in now.positions.items()
             if (entry := entries.get(ident)) is None or entry.source != source
         }
-        return Changes(edited, {ident for ident in entries if ident not in now.positions})
+        removed = {ident for ident in entries if ident not in now.positions}
+        return Changes(edited, removed, self.blocks.files != now.blocks)
 
 
 def load_state(out: Path, name: str = STATE_FILE) -> State:
@@ -125,25 +161,45 @@ def load_state(out: Path, name: str = STATE_FILE) -> State:
         raw = json.loads((out / name).read_text("utf-8"))
         if raw.get("format") != FORMAT or raw.get("version") != __version__:
             return State()
+        uses = [tuple(map(str, used)) for used in raw["uses"]]
         return State(
             context=str(raw["context"]),
             epoch=raw["epoch"],
-            entries={str(k): _entry(v) for k, v in raw["entries"].items()},
+            entries={str(k): _entry(v, uses) for k, v in raw["entries"].items()},
             warnings=[_problem(item) for item in raw["warnings"]],
+            blocks=BlockEntries(
+                str(raw["blocks"]), {str(k): str(v) for k, v in raw["block_entries"].items()}
+            ),
         )
     except Exception:  # any damage at all: build everything, as if there were no state
         return State()
 
 
 def encode_state(state: State) -> bytes:
-    """The state as the bytes of its file."""
+    """The state as the bytes of its file.
+
+    The block entries positions use are listed once per distinct list (positions made alike
+    use the same), each position naming its list by number.
+    """
+    uses: list[tuple[str, ...]] = []
+    numbers: dict[tuple[str, ...], int] = {}
+    entries = {}
+    for ident, entry in sorted(state.entries.items()):
+        used = entry.summary.blocks
+        if used not in numbers:
+            numbers[used] = len(uses)
+            uses.append(used)
+        entries[ident] = _raw_entry(entry, numbers[used])
     raw = {
         "format": FORMAT,
         "version": __version__,
         "context": state.context,
         "epoch": state.epoch,
         "warnings": [_raw_problem(problem) for problem in state.warnings],
-        "entries": {k: _raw_entry(v) for k, v in sorted(state.entries.items())},
+        "blocks": state.blocks.files,
+        "block_entries": dict(sorted(state.blocks.hashes.items())),
+        "uses": uses,
+        "entries": entries,
     }
     return (json.dumps(raw, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
@@ -170,7 +226,7 @@ def _file_hash(path: Path | str) -> str:
         return f"unreadable: {error.strerror}"
 
 
-def _raw_entry(entry: Entry) -> list[Any]:
+def _raw_entry(entry: Entry, uses: int) -> list[Any]:
     summary = entry.summary
     return [
         entry.source,
@@ -179,13 +235,15 @@ def _raw_entry(entry: Entry) -> list[Any]:
         summary.unit,
         summary.links,
         summary.annex,
+        uses,
     ]
 
 
-def _entry(raw: list[Any]) -> Entry:
-    source, fingerprint, title, unit, links, annex = raw
+def _entry(raw: list[Any], uses: list[tuple[str, ...]]) -> Entry:
+    source, fingerprint, title, unit, links, annex, used = raw
     links = tuple((str(f), t, x) for f, t, x in links)
-    return Entry(str(source), str(fingerprint), Summary(str(title), str(unit), links, str(annex)))
+    summary = Summary(str(title), str(unit), links, str(annex), uses[used])
+    return Entry(str(source), str(fingerprint), summary)
 
 
 def _raw_problem(problem: Problem) -> dict[str, Any]:

@@ -60,6 +60,42 @@ def test_block_edit_renders_exactly_its_users(project: Path) -> None:
     assert report.built == ["laste-heaolu/juhtivspetsialist-lastemaja", "teenuste/osakonnajuhataja"]
 
 
+def test_block_edits_read_only_the_positions_that_use_the_entry(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ametigen.pipeline
+    import ametigen.resolve.affected
+
+    build(project)
+    monkeypatch.setattr(ametigen.resolve.affected, "PARTIAL_SHARE", 1.0)  # five are few
+
+    def everything(root: Path) -> None:
+        raise AssertionError("a block edit should not resolve every position")
+
+    read: list[set[str]] = []
+    resolve_some = ametigen.pipeline.resolve_some
+    monkeypatch.setattr(ametigen.build, "resolve_all", everything)
+    monkeypatch.setattr(
+        ametigen.pipeline,
+        "resolve_some",
+        lambda root, only, known: read.append(set(only)) or resolve_some(root, only, known),
+    )
+    texts = project / "templates/blocks/tekstid.yaml"
+    edit(texts, "Töövahenditeks on töötaja", "Töövahenditeks on teenistuja")  # one user
+    assert build(project).built == ["teenuste/osakonnajuhataja"]
+    assert set().union(*read) == {"teenuste/osakonnajuhataja"}
+    read.clear()
+    texts.write_text(texts.read_text("utf-8") + "uus: Uus tekst, mida keegi ei kasuta.\n")
+    assert build(project).built == []
+    assert set().union(*read) == set()
+    rights = project / "templates/blocks/oigused.yaml"  # a shared list: any item, any order
+    rights.write_text(rights.read_text("utf-8") + "uus: uus õigus.\n")
+    report = build(project)
+    users = {"ohvriabi-ja-ennetus/koordinaator", "teenuste/osakonnajuhataja"}  # and defaults
+    assert users <= set(report.built) and set().union(*read) == set(report.built)
+    assert "uus õigus." in (project / "build/md/teenuste/osakonnajuhataja.md").read_text("utf-8")
+
+
 def test_new_modification_times_render_nothing(project: Path) -> None:
     build(project)
     for path in project.rglob("*"):

@@ -3,9 +3,12 @@ and an incremental check what a check from scratch finds.
 
 Edits that move titles and references around (retitle, point a manager or a substitute at
 another position or at a plain text equal to a title, add and delete positions, reword a
-text) are drawn at random; after each one the incremental build in build/ is compared with a
-clean build: the same files, byte for byte, the same warnings, or the same errors; and
-``check``, which reuses the state of the last check or build, must find the same problems.
+text), and edits of shared blocks and of how positions use them (reword, add, remove and
+reorder block items — used or not —, a block file that comes, a comment; a position that names
+a block item, leaves out, rewords or adds to a shared list, takes a standard task) are drawn at
+random; after each one the incremental build in build/ is compared with a clean build: the
+same files, byte for byte, the same warnings, or the same errors; and ``check``, which reuses
+the state of the last check or build, must find the same problems.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from ametigen.build import build
 from ametigen.check import check
 from ametigen.errors import SourceErrors
 from ametigen.incremental import STATE_FILE
-from tests.support import copy_project
+from tests.support import REPO, copy_project
 
 TITLES = ("Ekspert", "Juhataja", "Nõunik")
 IDS = ("a/p0", "a/p1", "b/p2", "b/p3", "b/p4")
@@ -33,6 +36,11 @@ PEOPLE = ("vahetu_juht", "asendaja", "asendab", "alluvad")
 UNITS = ("Osakond", "Osakond, talitus", "Muu", "Muu, talitus", "Kolmas")
 """A title written as text is a warning only nearby: the same unit, above or below, or the
 chain of managers; so units vary too."""
+BLOCKS = ("tekstid", "oigused", "ulesanded", "uus")  # uus.yaml is not there at the start
+ITEMS = ("ulevaatamine", "toovahendid", "info", "kaugtoo", "koostoo", "a", "b")
+"""Items of the blocks: tekstid.ulevaatamine is every position's default amendment clause,
+oigused every position's default rights; a and b are in no block at the start."""
+WORDS = ("Üks tekst.", "Teine tekst.")
 
 
 def position(title: str, layout: str, unit: str = UNITS[0]) -> dict[str, Any]:
@@ -65,17 +73,72 @@ person = st.one_of(
     st.sampled_from(TITLES),
     st.none(),
 )
+rights = st.sampled_from(
+    (
+        None,  # the default of ametigen.yaml: {plokk: oigused}
+        [],
+        {"plokk": "oigused", "jäta_välja": ["info"]},
+        {"plokk": "oigused", "muuda": {"kaugtoo": "teha kaugtööd;"}},
+        {"plokk": "uus", "lisa": [{"tekst": "lisatud;", "pärast": "a"}, "lõpus;"]},
+        {"plokk": "tekstid", "sissejuhatus": "Õigused:"},
+    )
+)
 edits = st.one_of(
     st.tuples(st.just("title"), st.sampled_from(IDS), st.sampled_from(TITLES)),
     st.tuples(st.just("person"), st.sampled_from(IDS), st.sampled_from(PEOPLE), person),
     st.tuples(st.just("purpose"), st.sampled_from(IDS), st.sampled_from(("Uus.", "Eesmärk."))),
     st.tuples(st.just("unit"), st.sampled_from(IDS), st.sampled_from(UNITS)),
     st.tuples(st.just("delete"), st.sampled_from(IDS)),
+    # blocks: an item reworded, added or (None) removed; the first item moved last; a comment
+    st.tuples(
+        st.just("item"),
+        st.sampled_from(BLOCKS),
+        st.sampled_from(ITEMS),
+        st.sampled_from(WORDS) | st.none(),
+    ),
+    st.tuples(st.just("reorder"), st.sampled_from(BLOCKS)),
+    st.tuples(st.just("comment"), st.sampled_from(BLOCKS)),
+    # how positions use them: töövahendid from a block item, õigused, a standard task
+    st.tuples(
+        st.just("tools"),
+        st.sampled_from(IDS),
+        st.sampled_from(("tekstid.toovahendid", "tekstid.a", "uus.a", "oigused.info")) | st.none(),
+    ),
+    st.tuples(st.just("rights"), st.sampled_from(IDS), rights),
+    st.tuples(st.just("task"), st.sampled_from(IDS), st.sampled_from(("koostoo", "a")) | st.none()),
 )
+
+
+def edit_block(root: Path, edit: tuple[Any, ...]) -> None:
+    """Change a block file as ``edit`` says (see ``edits``)."""
+    kind, name, *rest = edit
+    path = root / "templates" / "blocks" / f"{name}.yaml"
+    if kind == "comment":
+        if path.exists():
+            path.write_text(f"{path.read_text('utf-8')}# märkus\n", "utf-8")
+        return
+    items: dict[str, Any] = yaml.safe_load(path.read_text("utf-8")) if path.exists() else {}
+    if kind == "reorder":
+        if not items:
+            return
+        first = next(iter(items))
+        items[first] = items.pop(first)
+    else:
+        item, words = rest
+        if words is None:
+            items.pop(item, None)
+        else:
+            items[item] = (
+                {"ülesanne": words, "tulemused": ["Tehtud."]} if name == "ulesanded" else words
+            )
+    path.write_text(yaml.safe_dump(items, allow_unicode=True, sort_keys=False), "utf-8")
 
 
 def apply(root: Path, edit: tuple[Any, ...]) -> None:
     kind, ident, *rest = edit
+    if kind in ("item", "reorder", "comment"):
+        edit_block(root, edit)
+        return
     data = read(root, ident)
     if kind == "delete":
         if data is not None:
@@ -89,6 +152,17 @@ def apply(root: Path, edit: tuple[Any, ...]) -> None:
         data["eesmärk"] = rest[0]
     elif kind == "unit":
         data["struktuuriüksus"] = rest[0]
+    elif kind in ("tools", "rights", "task"):
+        key = {"tools": "töövahendid", "rights": "õigused", "task": "ülesanded"}[kind]
+        value = rest[0]
+        if kind == "tools" and value is not None:
+            value = {"plokk": value}
+        elif kind == "task":
+            value = [*data["ülesanded"][:1], *([{"plokk": f"ulesanded.{value}"}] if value else [])]
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
     else:
         key, value = rest
         if value is None:
@@ -133,8 +207,11 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def start(root: Path) -> None:
-    """Five positions; p1 and p2 report to p0 by reference, p3 names p0's title in plain text."""
+    """Five positions; p1 and p2 report to p0 by reference, p3 names p0's title in plain text;
+    the blocks of the repository."""
     shutil.rmtree(root / "positions")
+    shutil.rmtree(root / "templates" / "blocks")
+    shutil.copytree(REPO / "templates" / "blocks", root / "templates" / "blocks")
     for index, ident in enumerate(IDS):
         layout = ("teenistuskoht", "nummerdatud")[index % 2]
         write(root, ident, position(TITLES[index % len(TITLES)], layout, UNITS[index]))
@@ -175,6 +252,27 @@ def from_scratch(out: Path) -> None:
         ("person", "a/p0", "vahetu_juht", {"ametikoht": "b/p4"}),
     ]
 )
+# Blocks: an item one position uses is reworded, one no position uses comes; every position's
+# default clause is reworded; a position names an item of a block that is not there (an error),
+# which then comes and goes; a shared list: an item left out, one added, the order changed, the
+# left-out one removed (an error); a standard task's text.
+@example(
+    steps=[("tools", "a/p1", "tekstid.toovahendid"), ("item", "tekstid", "toovahendid", WORDS[0])]
+)
+@example(steps=[("item", "tekstid", "a", WORDS[0]), ("item", "tekstid", "ulevaatamine", WORDS[1])])
+@example(
+    steps=[("tools", "b/p2", "uus.a"), ("item", "uus", "a", WORDS[0]), ("item", "uus", "a", None)]
+)
+@example(
+    steps=[
+        ("rights", "a/p0", {"plokk": "oigused", "jäta_välja": ["info"]}),
+        ("item", "oigused", "b", WORDS[0]),
+        ("reorder", "oigused"),
+        ("comment", "oigused"),
+        ("item", "oigused", "info", None),
+    ]
+)
+@example(steps=[("task", "b/p3", "koostoo"), ("item", "ulesanded", "koostoo", WORDS[1])])
 def test_incremental_build_equals_a_clean_build(folder: Path, steps: list[Any]) -> None:
     root, clean = folder / "project", folder / "clean"
     incremental = root / "build"

@@ -1,8 +1,14 @@
-"""What an edit of positions reaches: the positions an incremental build or check reads again.
+"""What an edit of positions or blocks reaches: the positions an incremental build or check
+reads again.
 
 The state of the last build (see :mod:`ametigen.incremental`) keeps, for every position, its
-title and its links (the entries of its people fields). From them, when positions were edited,
-added or removed, and everything else (templates, blocks, the organisation file) is as before:
+title, its links (the entries of its people fields) and the block entries its resolution used,
+and a hash of every block entry. From them, when positions were edited, added or removed, or
+blocks edited, and everything else (templates, the organisation file) is as before:
+
+- a position that uses a block entry whose content changed, or that went, is read again, as if
+  it had been edited (an entry that came is used by no position the last build resolved: one
+  naming it had an error then, so its file is still edited since);
 
 - a position whose title changed is printed by the positions that refer to it: they are
   resolved again (and rendered again only if their text changed);
@@ -32,8 +38,10 @@ from ametigen.load.project import POSITIONS
 if TYPE_CHECKING:  # resolving imports the schema (pydantic): not for a build with no changes
     from ametigen.resolve.resolve import Resolved
 
-PARTIAL_SHARE = 0.5
-"""Above this share of all positions to read again, reading them all is as cheap and simpler."""
+PARTIAL_SHARE = 0.9
+"""Above this share of all positions to read again, reading them all is as cheap and simpler
+(the partial way reads the edited positions first, then those they reach; a block edit reads
+only those that use what changed)."""
 
 
 @dataclass
@@ -60,12 +68,21 @@ def resolve_changed(root: Path, state: State, changes: Changes) -> Resolution | 
     last build that no position file holds (several positions may have caused it)."""
     if any(not _is_position_file(problem.path) for problem in state.warnings):
         return None
+    from ametigen.pipeline import collector_paused
+
+    with collector_paused():  # (as a full resolution: many objects, all kept, no cycles)
+        return _resolve_changed(root, state, changes)
+
+
+def _resolve_changed(root: Path, state: State, changes: Changes) -> Resolution | None:
     known = {i: e.summary for i, e in state.entries.items() if i not in changes.removed}
     resolved = _resolve(root, changes.edited, known)
     if resolved is None:
         return None
     old = {ident: entry.summary for ident, entry in state.entries.items()}
     reach = reached(changes, old, resolved)
+    if changes.blocks:
+        reach |= block_users(state, resolved.block_entries) - changes.removed
     if len(reach) > PARTIAL_SHARE * max(len(known), 1):
         return None
     if reach - set(resolved.positions):
@@ -95,6 +112,16 @@ def _resolve(root: Path, only: Collection[str], known: Mapping[str, Summary]) ->
         return None  # could not be read (an error was reported)
     read_people(resolved)
     return resolved
+
+
+def block_users(state: State, now: Mapping[str, str]) -> set[str]:
+    """The positions of ``state`` that used a block entry whose hash is not as in ``now``."""
+    changed = state.blocks.changed(dict(now))
+    return {
+        ident
+        for ident, entry in state.entries.items()
+        if not changed.isdisjoint(entry.summary.blocks)
+    }
 
 
 def reached(changes: Changes, old: Mapping[str, Summary], new: Resolved) -> set[str]:

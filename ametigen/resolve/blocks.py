@@ -1,20 +1,45 @@
-"""Shared blocks: find a block or one item of it, and apply a position's variations to a list."""
+"""Shared blocks: find a block or one item of it, and apply a position's variations to a list.
+
+Every lookup is recorded as the block entry it reads (see :func:`entry_key`), so that the
+incremental build knows which positions a block edit reaches (:mod:`ametigen.resolve.affected`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from ametigen.errors import Problem
+from ametigen.incremental import digest
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.resolve.where import Where
 from ametigen.schema import Insertion, ListFromBlock, Text
 from ametigen.validate import closest, validate
 
 T = TypeVar("T")
+
+
+def entry_key(name: str, item: str | None = None) -> str:
+    """The name of what a position reads from block ``name``: one item (``name.item``), or,
+    without ``item``, the whole block — its items and their order (``name/``; a block's name
+    never ends in "/", an item id has no "." and never ends in "/")."""
+    return f"{name}/" if item is None else f"{name}.{item}"
+
+
+def entry_hashes(files: Mapping[str, LoadedYaml | None]) -> dict[str, str]:
+    """A hash of the content of every entry (see :func:`entry_key`) of the blocks ``files``; a
+    file that could not be read has none (its users are reached, and its problem reported)."""
+    hashes: dict[str, str] = {}
+    for name, loaded in files.items():
+        if loaded is None or not isinstance(loaded.data, dict):
+            continue
+        items = [(str(item), digest(repr(value))) for item, value in loaded.data.items()]
+        hashes.update((entry_key(name, item), value) for item, value in items)
+        hashes[entry_key(name)] = digest(*(f"{item}\0{value}" for item, value in items))
+    return hashes
 
 
 class _TextModel(BaseModel):
@@ -32,6 +57,14 @@ class Blocks:
 
     def __post_init__(self) -> None:
         self._seen: dict[tuple[str, str, str], Any] = {}
+        self._used: set[str] = set()
+        self._alike: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def used(self) -> tuple[str, ...]:
+        """The entries looked up since the last call (one position's, see :func:`entry_key`),
+        sorted; forgets them. Positions that use the same entries share one tuple."""
+        used, self._used = tuple(sorted(self._used)), set()
+        return self._alike.setdefault(used, used)
 
     def block(self, name: str, where: Where) -> LoadedYaml | None:
         """The block file ``name``; a problem at ``where`` if there is none.
@@ -57,6 +90,7 @@ class Blocks:
                 )
             )
             return None
+        self._used.add(entry_key(name, key))
         block = self.block(name, where)
         if block is None:
             return None
@@ -92,6 +126,7 @@ class Blocks:
 
     def texts(self, name: str, where: Where) -> list[tuple[str, str]] | None:
         """All items of block ``name`` as (id, text), in file order."""
+        self._used.add(entry_key(name))
         block = self.block(name, where)
         if block is None:
             return None

@@ -54,9 +54,10 @@ class Person:
         """A position known from the state of the last build."""
         return cls(summary.title, summary.unit, [Mention(*link) for link in summary.links])
 
-    def summary(self) -> Summary:
+    def summary(self, blocks: tuple[str, ...] = ()) -> Summary:
+        """What the state keeps of the position (``blocks``: the block entries it used)."""
         links = tuple((m.field, m.target, m.text) for m in self.mentions)
-        return Summary(self.title, self.unit, links)
+        return Summary(self.title, self.unit, links, blocks=blocks)
 
 
 class CycleFound(Exception):
@@ -76,7 +77,7 @@ def read_people(resolved: Resolved) -> dict[str, Person]:
         for ident, model in resolved.positions.items()
     }
     for ident, person in people.items():
-        summary = person.summary()
+        summary = person.summary(resolved.uses.get(ident, ()))
         approval = resolved.positions[ident].approval
         if approval is not None and approval.order is not None and approval.annex is not None:
             summary = replace(summary, annex=f"{approval.date}\0{approval.order}\0{approval.annex}")

@@ -11,7 +11,7 @@ from ametigen.incremental import Summary
 from ametigen.load.project import LayoutSource, Sources, missing_layout
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.resolve import document as d
-from ametigen.resolve.blocks import Blocks
+from ametigen.resolve.blocks import Blocks, entry_hashes
 from ametigen.resolve.numbering import number_sections
 from ametigen.resolve.where import Where
 from ametigen.schema import (
@@ -50,6 +50,10 @@ class Resolved:
     org_file: LoadedYaml | None = None
     blocks: dict[str, LoadedYaml | None] = field(default_factory=dict)
     """The sources the documents were resolved from besides the positions (for review)."""
+    uses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The block entries each position's resolution read (see blocks.entry_key)."""
+    block_entries: dict[str, str] = field(default_factory=dict)
+    """A hash of every block entry, as read (see blocks.entry_hashes)."""
 
 
 @dataclass(frozen=True)
@@ -93,10 +97,12 @@ def resolve_project(sources: Sources, known: Mapping[str, str] | None = None) ->
             out.positions[ident] = model
             out.origins[ident] = Origins(loaded, sources.org_file, defaulted)
     blocks = Blocks(sources.blocks, out.problems)
+    out.block_entries = entry_hashes(sources.blocks)
     titles = {**(known or {}), **{ident: model.title for ident, model in out.positions.items()}}
     for ident, model in out.positions.items():
         resolver = PositionResolver(ident, model, out.origins[ident], sources, blocks, titles)
         document = resolver.document()
+        out.uses[ident] = blocks.used()
         out.problems += resolver.problems
         if document is not None:
             out.documents[ident] = document
