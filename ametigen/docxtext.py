@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -25,12 +26,22 @@ def docx_text(source: Path | bytes) -> str:
 def signed_text(data: bytes) -> str:
     """Every text the document shows: the body, then each header and footer under its name."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        text = _part_text(package.read("word/document.xml"))
-        for name in sorted(package.namelist()):
-            if _HEADER_FOOTER.fullmatch(name):
-                text += f"[{name.removeprefix('word/').removesuffix('.xml')}]\n"
-                text += _part_text(package.read(name))
+        return parts_text({n: package.read(n) for n in package.namelist() if signed_part(n)})
+
+
+def parts_text(parts: Mapping[str, bytes]) -> str:
+    """``signed_text`` of a package's parts by name (the main part, headers and footers)."""
+    text = _part_text(parts["word/document.xml"])
+    for name in sorted(parts):
+        if _HEADER_FOOTER.fullmatch(name):
+            text += f"[{name.removeprefix('word/').removesuffix('.xml')}]\n"
+            text += _part_text(parts[name])
     return text
+
+
+def signed_part(name: str) -> bool:
+    """Whether a part of the package holds text that is signed: the body, headers, footers."""
+    return name == "word/document.xml" or _HEADER_FOOTER.fullmatch(name) is not None
 
 
 _HEADER_FOOTER = re.compile(r"word/(header|footer)\d*\.xml")

@@ -23,6 +23,7 @@ from ametigen.load.project import position_id
 from ametigen.order import document as o
 from ametigen.resolve.document import Approval, Document
 from ametigen.review.compare import Change, compare
+from ametigen.review.diff import load
 from ametigen.review.revision import checkout, commit_id, revisions, uncommitted
 from ametigen.review.snapshot import Snapshot, snapshot
 from ametigen.schema import OrderDefaults, Organisation
@@ -253,13 +254,13 @@ def draft(project: Path, base: str, head: str | None, options: Options) -> Draft
     from ametigen.order.templates import OrderTemplates
 
     old_side, new_side = revisions(project, base, head)
-    with checkout(project, old_side.commit) as folder:
-        old = snapshot(folder, old_side.label)
+    old = load(project, old_side)  # its copy lives as long as the snapshot (for compare)
     with checkout(project, new_side.commit) as folder:
         new = snapshot(folder, new_side.label)
         org = read_organisation(folder)
         templates = OrderTemplates.load(folder)
-    order = make_order(compare(old, new).changes, org, options, project.resolve())
+        changes = compare(old, new).changes
+    order = make_order(changes, org, options, project.resolve())
     assert old_side.commit is not None  # BASE is always a revision
     return Draft(
         order=order,

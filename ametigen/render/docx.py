@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,11 @@ _CUT_TAG = re.compile(r"^[^<]*>|<[^>]*$")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _CORE = "docProps/core.xml"
 _APP = "docProps/app.xml"
+MAIN_PART = "word/document.xml"
+
+Part = tuple[str, Entry | bytes]
+"""A part of a package by name: compressed as the template holds it, or bytes made for one
+document."""
 
 
 @cache
@@ -51,7 +56,7 @@ class DocxTemplate:
                 parts = [(info.filename, package.read(info)) for info in package.infolist()]
         except (OSError, zipfile.BadZipFile) as error:
             raise TemplateProblem(f"ei ole loetav .docx-fail ({error})", path) from None
-        if "word/document.xml" not in [name for name, _ in parts]:
+        if MAIN_PART not in [name for name, _ in parts]:
             raise TemplateProblem("ei ole Wordi dokument (word/document.xml puudub)", path)
         # Each part is bytes to copy (an Entry), Jinja to render, or None: made from the data.
         self.parts: list[tuple[str, Entry | jinja2.Template | None]] = []
@@ -90,22 +95,51 @@ class DocxTemplate:
 
     def render(self, doc: Document, *, epoch: int | None) -> bytes:
         """The document's .docx bytes: equal for equal input."""
-        return self.render_context({"doc": doc}, core_xml(doc, epoch), app_xml(doc.agency))
+        return package(self.render_parts(doc, epoch=epoch))
+
+    def render_parts(self, doc: Document, *, epoch: int | None) -> list[Part]:
+        """The document's package as parts (see ``context_parts``), not yet zipped."""
+        return self.context_parts({"doc": doc}, core_xml(doc, epoch), app_xml(doc.agency))
 
     def render_context(self, context: Mapping[str, Any], core: bytes, app: bytes) -> bytes:
         """The .docx bytes for any template ``context``, with the given document properties."""
-        entries = []
+        return package(self.context_parts(context, core, app))
+
+    def context_parts(self, context: Mapping[str, Any], core: bytes, app: bytes) -> list[Part]:
+        """The package's parts in order: those the template holds as they are (compressed
+        entries, copied into every document), those made for this document as bytes."""
+        parts: list[Part] = []
         for name, part in self.parts:
             if isinstance(part, Entry):
-                entries.append(part)
+                parts.append((name, part))
             elif part is None:
-                entries.append(Entry.of(name, core if name == _CORE else app))
+                parts.append((name, core if name == _CORE else app))
             else:
-                xml = render(part, self.path, partial(self.describe, name), **context)
-                data = xml.replace("\n<w:p", "<w:p").encode("utf-8")
-                well_formed(data, self.path, name)
-                entries.append(Entry.of(name, data))
-        return build_zip(entries)
+                parts.append((name, self._rendered(name, part, context)))
+        return parts
+
+    def document_part(self, doc: Document) -> bytes:
+        """Just the main part (word/document.xml) of the document's package, as bytes."""
+        for name, part in self.parts:
+            if name == MAIN_PART:
+                if isinstance(part, jinja2.Template):
+                    return self._rendered(name, part, {"doc": doc})
+                assert isinstance(part, Entry)
+                return part.content()
+        raise AssertionError("checked in __init__")
+
+    def _rendered(self, name: str, part: jinja2.Template, context: Mapping[str, Any]) -> bytes:
+        xml = render(part, self.path, partial(self.describe, name), **context)
+        data = xml.replace("\n<w:p", "<w:p").encode("utf-8")
+        well_formed(data, self.path, name)
+        return data
+
+
+def package(parts: Iterable[Part]) -> bytes:
+    """The .docx bytes of ``parts`` (see ``DocxTemplate.context_parts``), in their order."""
+    return build_zip(
+        part if isinstance(part, Entry) else Entry.of(name, part) for name, part in parts
+    )
 
 
 def well_formed(data: bytes, path: Path, part: str) -> None:

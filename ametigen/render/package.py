@@ -33,6 +33,10 @@ class Entry:
         data = packer.compress(content) + packer.flush()
         return cls(name, zlib.crc32(content), len(content), data)
 
+    def content(self) -> bytes:
+        """The part's bytes, uncompressed."""
+        return zlib.decompress(self.data, -15)
+
 
 def xml_text(text: str) -> str:
     """``text`` as XML character data (xml.sax.saxutils would import urllib for this)."""

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ametigen.parallel import map_parallel
+from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
 from ametigen.review.align import similarity
-from ametigen.review.snapshot import Position, Snapshot
+from ametigen.review.snapshot import Position, Snapshot, signed_text
 
 Status = Literal["changed", "added", "removed", "renamed"]
 
@@ -146,12 +147,9 @@ def _word_templates(
             for ident, position in sorted(head.positions.items())
             if position.doc.layout == layout and ident in base.positions
         ]
-
-        def texts(doc: Document) -> tuple[str, str]:
-            return base.signed_text(doc), head.signed_text(doc)
-
+        jobs = [(base.renderers[layout], head.renderers[layout], doc) for doc in docs]
         for doc, (before, after) in zip(
-            docs, map_parallel(texts, docs, per_worker=PARALLEL_FROM), strict=True
+            docs, map_parallel(_texts, jobs, per_worker=PARALLEL_FROM), strict=True
         ):
             if before != after:
                 word[doc.id] = (before, after)
@@ -160,6 +158,12 @@ def _word_templates(
                 same.append(doc.id)
         templates.append(TemplateChange(layout, tuple(reached), tuple(same)))
     return templates, word
+
+
+def _texts(job: tuple[Renderer, Renderer, Document]) -> tuple[str, str]:
+    """A document's signed text under BASE's Word template and under HEAD's."""
+    base, head, doc = job
+    return signed_text(base, doc), signed_text(head, doc)
 
 
 def _changed(

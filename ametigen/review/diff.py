@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ametigen.review.causes import Cause, find
 from ametigen.review.compare import Change, TemplateChange, compare
-from ametigen.review.revision import Revision, changed_sources, checkout, revision, revisions
+from ametigen.review.revision import Revision, changed_sources, materialise, revision, revisions
 from ametigen.review.snapshot import Snapshot, snapshot
 from ametigen.review.words import Line, unified
 
@@ -58,8 +58,15 @@ def load(project: Path, side: Revision | str | None) -> Snapshot:
     """The snapshot of ``project`` at a revision (a name; None or commit None: the working tree)."""
     if not isinstance(side, Revision):
         side = revision(project, side)
-    with checkout(project, side.commit) as folder:
-        return snapshot(folder, side.label)
+    folder, keeper = materialise(project, side.commit)
+    try:
+        found = snapshot(folder, side.label)
+    except BaseException:
+        if keeper is not None:
+            keeper.cleanup()
+        raise
+    found.folder = keeper  # the copy lives as long as the snapshot
+    return found
 
 
 def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:

@@ -8,20 +8,22 @@ the given date. The bytes depend only on the sources, the author and the date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-import io
 import json
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ametigen.build import select
-from ametigen.errors import AmetigenError
 from ametigen.incremental import digest, generator_fingerprint, scan
 from ametigen.load.project import files_by_id, find_root
 from ametigen.parallel import map_parallel
-from ametigen.render.package import Entry, build_zip
+from ametigen.render.docx import MAIN_PART, Part, package
+from ametigen.render.package import Entry
+from ametigen.render.renderer import Renderer
+from ametigen.resolve.document import Document
 from ametigen.review.compare import Change, compare
 from ametigen.review.diff import load
 from ametigen.review.redpackage import (
@@ -44,10 +46,9 @@ from ametigen.review.revision import (
     revisions,
     uncommitted,
 )
+from ametigen.review.snapshot import Snapshot
 from ametigen.review.tracked import Revisions, redline_xml
 from ametigen.write import remove_files, write_atomic
-
-MAIN_PART = "word/document.xml"
 
 
 @dataclass
@@ -129,13 +130,9 @@ def redline(
         jobs.append(change)
         what = {"added": "uus", "renamed": f"ümber nimetatud `{change.old_ident}` →"}
         lines.append(f"- {what.get(change.status, 'muudetud')} {title}: `{change.ident}.docx`")
-    marks = Revisions(author, revisions_date)
-
-    def make(change: Change) -> bytes:
-        before = old.docx(change.old_ident or change.ident) if change.old else None
-        return tracked_docx(before, new.docx(change.ident), marks.fresh(), properties)
-
-    for change, data in zip(jobs, map_parallel(make, jobs, per_worker=PARALLEL_FROM), strict=True):
+    make = partial(_tracked, Revisions(author, revisions_date), properties)
+    work = [_job(old, new, change) for change in jobs]
+    for change, data in zip(jobs, map_parallel(make, work, per_worker=PARALLEL_FROM), strict=True):
         path = out / f"{change.ident}.docx"
         (report.written if write_atomic(path, data) else report.unchanged).append(path)
     for template in found.templates:
@@ -240,26 +237,65 @@ def w_date(date: dt.datetime) -> str:
     return date.replace(microsecond=0).isoformat() + "Z"
 
 
+Job = tuple[tuple[Renderer, Document] | None, tuple[Renderer, Document]]
+"""A redline to make: BASE's document with its renderer (None for a new position), HEAD's."""
+
+
+def _job(old: Snapshot, new: Snapshot, change: Change) -> Job:
+    head = new.positions[change.ident].doc
+    base = old.positions[change.old_ident or change.ident].doc if change.old else None
+    return (
+        (old.renderers[base.layout], base) if base is not None else None,
+        (new.renderers[head.layout], head),
+    )
+
+
+def _tracked(marks: Revisions, properties: dict[str, str], job: Job) -> bytes:
+    """One redline (in a worker: everything it needs pickles, its function included)."""
+    base, (renderer, doc) = job
+    before = base[0].docx.document_part(base[1]) if base is not None else None
+    parts = renderer.docx.render_parts(doc, epoch=None)
+    return tracked_docx(before, parts, marks.fresh(), properties)
+
+
 def tracked_docx(
-    old: bytes | None, new: bytes, revisions: Revisions, properties: dict[str, str] | None = None
+    old: bytes | None,
+    new: Sequence[Part],
+    revisions: Revisions,
+    properties: dict[str, str] | None = None,
 ) -> bytes:
-    """The ``new`` package with its main part replaced by the tracked-changes version (against
-    an empty document when ``old`` is None), tracking switched on and ``properties`` recorded
-    as custom document properties."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(new)) as package:
-            parts = {info.filename: package.read(info) for info in package.infolist()}
-        if old is None:
-            old_xml = empty_body(parts[MAIN_PART])
-        else:
-            with zipfile.ZipFile(io.BytesIO(old)) as package:
-                old_xml = package.read(MAIN_PART)
-    except (KeyError, zipfile.BadZipFile) as error:
-        raise AmetigenError(f"dokumenti ei saa lugeda: {error}") from None
-    parts[MAIN_PART] = redline_xml(old_xml, parts[MAIN_PART], revisions)
+    """The package of the ``new`` parts with its main part replaced by the tracked-changes
+    version against ``old`` (BASE's main part; None: against an empty document), tracking
+    switched on and ``properties`` recorded as custom document properties.
+
+    Parts the template holds as they are stay compressed as they are; the few that change
+    here are the same for every redline of a template and a run, so they are made once."""
+    parts = dict(new)
+    main = _content(parts[MAIN_PART])
+    parts[MAIN_PART] = redline_xml(empty_body(main) if old is None else old, main, revisions)
     if SETTINGS in parts:
-        parts[SETTINGS] = tracking_on(parts[SETTINGS])
+        parts[SETTINGS] = _tracking_on(parts[SETTINGS])
     if properties:
-        parts[CONTENT_TYPES], parts[RELS] = with_custom_part(parts[CONTENT_TYPES], parts[RELS])
-        parts[CUSTOM] = custom_properties(properties)
-    return build_zip([Entry.of(name, content) for name, content in parts.items()])
+        parts[CONTENT_TYPES], parts[RELS] = _with_custom_part(parts[CONTENT_TYPES], parts[RELS])
+        parts[CUSTOM] = _custom(tuple(properties.items()))
+    return package(parts.items())
+
+
+def _content(part: Entry | bytes) -> bytes:
+    return part.content() if isinstance(part, Entry) else part
+
+
+@functools.lru_cache(maxsize=8)
+def _tracking_on(settings: Entry | bytes) -> Entry:
+    return Entry.of(SETTINGS, tracking_on(_content(settings)))
+
+
+@functools.lru_cache(maxsize=8)
+def _with_custom_part(content_types: Entry | bytes, rels: Entry | bytes) -> tuple[Entry, Entry]:
+    types, relations = with_custom_part(_content(content_types), _content(rels))
+    return Entry.of(CONTENT_TYPES, types), Entry.of(RELS, relations)
+
+
+@functools.lru_cache(maxsize=8)
+def _custom(properties: tuple[tuple[str, str], ...]) -> Entry:
+    return Entry.of(CUSTOM, custom_properties(dict(properties)))

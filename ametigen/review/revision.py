@@ -117,22 +117,38 @@ def merge_base(project: Path, one: str, other: str) -> str:
 @contextlib.contextmanager
 def checkout(project: Path, revision: str | None) -> Iterator[Path]:
     """The project folder at ``revision`` (a temporary copy), or the working tree for None."""
+    folder, keeper = materialise(project, revision)
+    try:
+        yield folder
+    finally:
+        if keeper is not None:
+            keeper.cleanup()
+
+
+def materialise(
+    project: Path, revision: str | None
+) -> tuple[Path, tempfile.TemporaryDirectory[str] | None]:
+    """The project folder at ``revision`` and the temporary folder that holds it (removed by
+    its ``cleanup()``, or when it is no longer referenced); the working tree and None for None."""
     if revision is None:
-        yield project
-        return
+        return project, None
     commit = commit_id(project, revision)
     prefix = show_prefix(project)
     top = Path(git(project, "rev-parse", "--show-toplevel").decode("utf-8").strip())
     listing = git(top, "ls-tree", "--name-only", "-z", f"{commit}:{prefix}")
     names = [name for name in listing.decode("utf-8").split("\0") if name in PROJECT_PARTS]
-    with tempfile.TemporaryDirectory(prefix="ametigen-rev-") as folder:
-        target = Path(folder) / "project"
+    keeper = tempfile.TemporaryDirectory(prefix="ametigen-rev-")
+    try:
+        target = Path(keeper.name) / "project"
         target.mkdir()
         if names:
             archive = git(top, "archive", "--format=tar", f"{commit}:{prefix}", *names)
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
                 tar.extractall(target, filter="data")
-        yield target
+    except BaseException:
+        keeper.cleanup()
+        raise
+    return target, keeper
 
 
 WORKING_TREE = "tööpuu"

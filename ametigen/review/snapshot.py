@@ -9,10 +9,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ametigen.docxtext import signed_text
+from ametigen.docxtext import parts_text, signed_part
 from ametigen.errors import AmetigenError, SourceErrors
 from ametigen.parallel import map_parallel
 from ametigen.pipeline import resolve
+from ametigen.render.package import Entry
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
 from ametigen.review.causes import Inputs, inputs
@@ -45,6 +46,9 @@ class Snapshot:
     """Layout → a digest of its Word template's bytes (any change: wording, styles, margins)."""
     inputs: Inputs
     """What the documents were made from besides the positions (blocks, organisation file …)."""
+    folder: object = None
+    """What keeps the revision's project folder (a temporary copy) while the snapshot lives:
+    workers started without fork prepare its templates from there."""
 
     def docx(self, ident: str, epoch: int | None = None) -> bytes:
         doc = self.positions[ident].doc
@@ -53,7 +57,20 @@ class Snapshot:
     def signed_text(self, doc: Document) -> str:
         """The text of ``doc`` as this revision's Word template prints it (body, headers,
         footers)."""
-        return signed_text(self.renderers[doc.layout].docx.render(doc, epoch=None))
+        return signed_text(self.renderers[doc.layout], doc)
+
+
+def signed_text(renderer: Renderer, doc: Document) -> str:
+    """The text of ``doc`` as ``renderer``'s Word template prints it (body, headers, footers),
+    read from its parts without zipping them."""
+    parts = renderer.docx.render_parts(doc, epoch=None)
+    return parts_text(
+        {
+            name: part.content() if isinstance(part, Entry) else part
+            for name, part in parts
+            if signed_part(name)
+        }
+    )
 
 
 def snapshot(project: Path, label: str) -> Snapshot:
@@ -70,16 +87,18 @@ def snapshot(project: Path, label: str) -> Snapshot:
         for name, layout in resolved.layouts.items()
     }
     idents, docs = list(resolved.documents), list(resolved.documents.values())
-
-    def markdown(doc: Document) -> bytes:
-        return renderers[doc.layout].markdown.render(doc)
-
-    rendered = map_parallel(markdown, docs, per_worker=PARALLEL_FROM)  # both cores
+    jobs = [(renderers[doc.layout], doc) for doc in docs]
+    rendered = map_parallel(_markdown, jobs, per_worker=PARALLEL_FROM)  # both cores
     positions = {
         ident: Position(doc, text.decode("utf-8"))
         for ident, doc, text in zip(idents, docs, rendered, strict=True)
     }
     return Snapshot(positions, renderers, word_templates, inputs(resolved, project))
+
+
+def _markdown(job: tuple[Renderer, Document]) -> bytes:
+    renderer, doc = job
+    return renderer.markdown.render(doc)
 
 
 def unreadable(label: str, problems: list[str]) -> RevisionUnreadable:
