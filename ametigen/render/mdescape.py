@@ -54,6 +54,9 @@ def escape(text: str, newline: str = "\\\n") -> str:
     With the default hard line break the lines after the first begin lines of their own and are
     escaped as such; the first line gets the marker that ``finish`` resolves.
     """
+    if "\n" not in text:  # most values: one line
+        line = escape_line(text)
+        return _MARK + line if newline == "\\\n" else line
     lines = [escape_line(line) for line in text.split("\n")]
     if newline == "\\\n":
         lines = [_MARK + lines[0], *(escape_block_start(line) for line in lines[1:])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from ametigen.errors import TemplateProblem
 if TYPE_CHECKING:
     from ametigen.load.project import LayoutSource
     from ametigen.render.cache import TemplateCache
+    from ametigen.render.docx import DocxTemplate
     from ametigen.resolve.document import Document
 
 
@@ -18,13 +20,23 @@ class Renderer:
     """A layout's Markdown and Word templates, prepared once per build (forked workers inherit
     them; spawned ones prepare their own, from the cache)."""
 
-    def __init__(self, layout: LayoutSource, cache: TemplateCache | None = None) -> None:
-        from ametigen.render.docx import DocxTemplate
+    def __init__(
+        self, layout: LayoutSource, cache: TemplateCache | None = None, *, lazy: bool = False
+    ) -> None:
+        """``lazy``: the Word template is prepared when first used (a review that compares
+        only Markdown never needs it), else now."""
         from ametigen.render.markdown import MarkdownTemplate
 
         self.layout, self.cache = layout, cache
         self.markdown = MarkdownTemplate(layout.markdown, layout.folder.parent.parent, cache)
-        self.docx = DocxTemplate(layout.docx, cache)
+        if not lazy:
+            self.docx  # noqa: B018  (prepared now: forked workers inherit it)
+
+    @cached_property
+    def docx(self) -> DocxTemplate:
+        from ametigen.render.docx import DocxTemplate
+
+        return DocxTemplate(self.layout.docx, self.cache)
 
     def __reduce__(
         self,

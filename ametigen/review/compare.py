@@ -147,7 +147,10 @@ def _word_templates(
             for ident, position in sorted(head.positions.items())
             if position.doc.layout == layout and ident in base.positions
         ]
-        jobs = [(base.renderers[layout], head.renderers[layout], doc) for doc in docs]
+        renderers = base.renderers[layout], head.renderers[layout]
+        for renderer in renderers:  # prepared here: forked workers inherit them
+            renderer.docx  # noqa: B018
+        jobs = [(*renderers, doc) for doc in docs]
         for doc, (before, after) in zip(
             docs, map_parallel(_texts, jobs, per_worker=PARALLEL_FROM), strict=True
         ):

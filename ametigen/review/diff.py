@@ -7,9 +7,11 @@ every position that uses it, and only there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ametigen.parallel import map_parallel
+from ametigen.render.cache import TemplateCache
 from ametigen.review.causes import Cause, find
 from ametigen.review.compare import Change, TemplateChange, compare
 from ametigen.review.revision import Revision, changed_sources, materialise, revision, revisions
@@ -30,6 +32,10 @@ class Diff:
     """Shared sources that changed (organisation file, blocks, templates)."""
     causes: list[Cause]
     """What in them changed: block items, settings, titles, templates, and whom each reaches."""
+    made: dict[str, tuple[list[Line], list[Line]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Position id → its ``lines`` and ``word_lines``, made beforehand on every core."""
 
     @property
     def substance(self) -> bool:
@@ -38,29 +44,56 @@ class Diff:
 
     def lines(self, change: Change) -> list[Line]:
         """The unified diff of a change's Markdown, with word marks on changed lines."""
-        old = change.old.markdown if change.old else ""
-        new = change.new.markdown if change.new else ""
-        old_name = f"a/{change.old_ident or change.ident}.md" if change.old else "/dev/null"
-        new_name = f"b/{change.ident}.md" if change.new else "/dev/null"
-        return unified(old, new, old_name, new_name)
+        made = self.made.get(change.ident)
+        return made[0] if made else _lines(_texts(change))[0]
 
     def word_lines(self, change: Change) -> list[Line]:
         """What the Word template change alone does to the position's DOCX text."""
-        if change.word is None:
-            return []
-        doc = change.new.doc if change.new else None
-        layout = doc.layout if doc else ""
-        name = f"{change.ident}.docx ({layout})"
-        return unified(*change.word, f"a/{name}", f"b/{name}")
+        made = self.made.get(change.ident)
+        return made[1] if made else _lines(_texts(change))[1]
+
+    def make_lines(self) -> None:
+        """Make every change's ``lines`` and ``word_lines`` now, on every core."""
+        texts = [_texts(change) for change in self.changes]
+        made = map_parallel(_lines, texts, per_worker=PARALLEL_FROM)
+        self.made.update(zip((c.ident for c in self.changes), made, strict=True))
 
 
-def load(project: Path, side: Revision | str | None) -> Snapshot:
-    """The snapshot of ``project`` at a revision (a name; None or commit None: the working tree)."""
+PARALLEL_FROM = 50
+"""Changed positions per worker below which their line diffs are made in this process."""
+
+Texts = tuple[tuple[str, str, str, str], tuple[str, str, str, str] | None]
+"""What a change's diffs are made of: its Markdown before and after with their names, and the
+same of its DOCX text when its Word template changed the words."""
+
+
+def _texts(change: Change) -> Texts:
+    old = change.old.markdown if change.old else ""
+    new = change.new.markdown if change.new else ""
+    old_name = f"a/{change.old_ident or change.ident}.md" if change.old else "/dev/null"
+    new_name = f"b/{change.ident}.md" if change.new else "/dev/null"
+    if change.word is None:
+        return (old, new, old_name, new_name), None
+    doc = change.new.doc if change.new else None
+    name = f"{change.ident}.docx ({doc.layout if doc else ''})"
+    return (old, new, old_name, new_name), (*change.word, f"a/{name}", f"b/{name}")
+
+
+def _lines(texts: Texts) -> tuple[list[Line], list[Line]]:
+    markdown, word = texts
+    return unified(*markdown), unified(*word) if word else []
+
+
+def load(
+    project: Path, side: Revision | str | None, cache: TemplateCache | None = None
+) -> Snapshot:
+    """The snapshot of ``project`` at a revision (a name; None or commit None: the working
+    tree); ``cache``: where prepared templates are kept."""
     if not isinstance(side, Revision):
         side = revision(project, side)
     folder, keeper = materialise(project, side.commit)
     try:
-        found = snapshot(folder, side.label)
+        found = snapshot(folder, side.label, cache)
     except BaseException:
         if keeper is not None:
             keeper.cleanup()
@@ -81,4 +114,6 @@ def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
     assert old_side.commit is not None  # BASE is always a revision
     sources = changed_sources(project, old_side.commit, new_side.commit)
     causes = find(old.inputs, new.inputs)
-    return Diff(old_side, new_side, found.changes, found.templates, sources, causes)
+    result = Diff(old_side, new_side, found.changes, found.templates, sources, causes)
+    result.make_lines()
+    return result

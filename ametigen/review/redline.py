@@ -20,6 +20,7 @@ from ametigen.build import select
 from ametigen.incremental import digest, generator_fingerprint, scan
 from ametigen.load.project import files_by_id, find_root
 from ametigen.parallel import map_parallel
+from ametigen.render.cache import TemplateCache
 from ametigen.render.docx import MAIN_PART, Part, package
 from ametigen.render.package import Entry
 from ametigen.render.renderer import Renderer
@@ -105,8 +106,9 @@ def redline(
     key = _inputs(root, old_side, new_side, author, stamp, positions, own_folder)
     if _unchanged_since(out, key, report):
         return report
-    old = load(project, old_side)
-    new = load(project, new_side)
+    cache = TemplateCache.at(root / "build")  # prepared templates, as the build keeps them
+    old = load(project, old_side, cache)
+    new = load(project, new_side, cache)
     chosen = set(select({i: p.doc for i, p in new.positions.items()}, positions, root))
     found = compare(old, new)
     properties = {
@@ -132,6 +134,9 @@ def redline(
         lines.append(f"- {what.get(change.status, 'muudetud')} {title}: `{change.ident}.docx`")
     make = partial(_tracked, Revisions(author, revisions_date), properties)
     work = [_job(old, new, change) for change in jobs]
+    for before, (renderer, _) in work:  # Word templates prepared here: forked workers inherit
+        for used in [renderer] if before is None else [renderer, before[0]]:
+            used.docx  # noqa: B018
     for change, data in zip(jobs, map_parallel(make, work, per_worker=PARALLEL_FROM), strict=True):
         path = out / f"{change.ident}.docx"
         (report.written if write_atomic(path, data) else report.unchanged).append(path)

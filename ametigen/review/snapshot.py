@@ -13,6 +13,7 @@ from ametigen.docxtext import parts_text, signed_part
 from ametigen.errors import AmetigenError, SourceErrors
 from ametigen.parallel import map_parallel
 from ametigen.pipeline import resolve
+from ametigen.render.cache import TemplateCache
 from ametigen.render.package import Entry
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
@@ -73,15 +74,20 @@ def signed_text(renderer: Renderer, doc: Document) -> str:
     )
 
 
-def snapshot(project: Path, label: str) -> Snapshot:
-    """Resolve and render the project in ``project``; ``label`` names the revision in errors."""
+def snapshot(project: Path, label: str, cache: TemplateCache | None = None) -> Snapshot:
+    """Resolve and render the project in ``project``; ``label`` names the revision in errors.
+
+    Each layout's Word template is prepared when first used (``cache``: kept prepared there).
+    """
     try:
         resolved = resolve(project)
     except SourceErrors as error:
         raise unreadable(label, [str(problem) for problem in error.problems]) from None
     except AmetigenError as error:
         raise unreadable(label, [str(error)]) from None
-    renderers = {name: Renderer(layout) for name, layout in resolved.layouts.items()}
+    renderers = {
+        name: Renderer(layout, cache, lazy=True) for name, layout in resolved.layouts.items()
+    }
     word_templates = {
         name: hashlib.sha256(layout.docx.read_bytes()).hexdigest()
         for name, layout in resolved.layouts.items()
