@@ -24,8 +24,8 @@ from ametigen.order import document as o
 from ametigen.resolve.document import Approval, Document
 from ametigen.review.compare import Change, compare
 from ametigen.review.diff import load
-from ametigen.review.revision import checkout, commit_id, revisions, uncommitted
-from ametigen.review.snapshot import Snapshot, snapshot
+from ametigen.review.revision import commit_id, revisions, uncommitted
+from ametigen.review.snapshot import Snapshot
 from ametigen.schema import OrderDefaults, Organisation
 
 if TYPE_CHECKING:
@@ -254,13 +254,10 @@ def draft(project: Path, base: str, head: str | None, options: Options) -> Draft
     from ametigen.order.templates import OrderTemplates
 
     old_side, new_side = revisions(project, base, head)
-    old = load(project, old_side)  # its copy lives as long as the snapshot (for compare)
-    with checkout(project, new_side.commit) as folder:
-        new = snapshot(folder, new_side.label)
-        org = read_organisation(folder)
-        templates = OrderTemplates.load(folder)
-        changes = compare(old, new).changes
-    order = make_order(changes, org, options, project.resolve())
+    old, new = load(project, old_side), load(project, new_side)  # each copy lives with it
+    org = read_organisation(new.root)
+    templates = OrderTemplates.load(new.root)
+    order = make_order(compare(old, new).changes, org, options, project.resolve())
     assert old_side.commit is not None  # BASE is always a revision
     return Draft(
         order=order,

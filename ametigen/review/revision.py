@@ -6,13 +6,11 @@ The project may be a subfolder of its repository; only that folder is taken from
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,17 +110,6 @@ def merge_base(project: Path, one: str, other: str) -> str:
         if shallow(project):
             raise GitError(f"{one} ja {other} ühist eellast ei leitud: {FETCH_HISTORY}") from None
         raise GitError(f"{one} ja {other} ei ole ühist eellast") from None
-
-
-@contextlib.contextmanager
-def checkout(project: Path, revision: str | None) -> Iterator[Path]:
-    """The project folder at ``revision`` (a temporary copy), or the working tree for None."""
-    folder, keeper = materialise(project, revision)
-    try:
-        yield folder
-    finally:
-        if keeper is not None:
-            keeper.cleanup()
 
 
 def materialise(

@@ -47,9 +47,11 @@ class Snapshot:
     """Layout → a digest of its Word template's bytes (any change: wording, styles, margins)."""
     inputs: Inputs
     """What the documents were made from besides the positions (blocks, organisation file …)."""
+    root: Path
+    """The project folder the snapshot was made from."""
     folder: object = None
-    """What keeps the revision's project folder (a temporary copy) while the snapshot lives:
-    workers started without fork prepare its templates from there."""
+    """What keeps ``root`` when it is a temporary copy of a revision, while the snapshot lives:
+    Word templates are prepared from there when first used, and spawned workers prepare theirs."""
 
     def docx(self, ident: str, epoch: int | None = None) -> bytes:
         doc = self.positions[ident].doc
@@ -99,7 +101,7 @@ def snapshot(project: Path, label: str, cache: TemplateCache | None = None) -> S
         ident: Position(doc, text.decode("utf-8"))
         for ident, doc, text in zip(idents, docs, rendered, strict=True)
     }
-    return Snapshot(positions, renderers, word_templates, inputs(resolved, project))
+    return Snapshot(positions, renderers, word_templates, inputs(resolved, project), project)
 
 
 def _markdown(job: tuple[Renderer, Document]) -> bytes:
