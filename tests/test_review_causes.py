@@ -11,11 +11,12 @@ from click.testing import CliRunner
 
 from ametigen.cli import main
 from tests.review_support import commit, edit, make_repo
+from tests.support import edit_docx_part
 
 BLOCK = "templates/blocks/oigused.yaml"
 EKSPERT = "positions/oiguse-ja-jarelevalve/ekspert.yaml"
 KOORDINAATOR = "positions/ohvriabi-ja-ennetus/koordinaator.yaml"
-JUHATAJA = "positions/teenuste/osakonnajuhataja.yaml"
+WORD = "templates/layouts/teenistuskoht/ametijuhend.docx"
 
 
 @pytest.fixture
@@ -144,3 +145,36 @@ def test_what_no_source_explains_is_shown_without_a_cause(project: Path) -> None
     )
     assert len(shared["positions"]) == 2 and any("Uus lause" in line for line in shared["lines"])
     assert "Põhjus: sama muudatus mitme ametikoha failis." in report(project, "markdown")
+
+
+def test_template_wording_names_the_template(project: Path) -> None:
+    edit_docx_part(project / WORD, b"Vahetu juht", b"Otsene juht")
+    edit(project / BLOCK, "ligipääse tööks", "ligipääs tööks")  # and a cause of another kind
+
+    found = groups(project)
+
+    by_kind = {g["cause"]["kind"]: g for g in found}
+    assert sorted(g["cause"]["kind"] for g in found) == ["block", "template"]
+    template = by_kind["template"]
+    assert template["cause"]["path"] == WORD and template["cause"]["name"] == "teenistuskoht"
+    assert template["fields"] == ["word_template"] and by_kind["block"]["fields"] == ["rights"]
+    assert [line for line in template["lines"] if "Otsene" in line] == template["lines"]
+    assert len(template["positions"]) >= 2
+    text = report(project, "text")
+    assert f"põhjus: Wordi mall {WORD} muutus" in text
+    assert text.count("[-Vahetu-]{+Otsene+}") == 1
+
+
+def test_markdown_and_word_template_each_named(project: Path) -> None:
+    edit_docx_part(project / WORD, b"Vahetu juht", b"Otsene juht")
+    markdown = "templates/layouts/teenistuskoht/ametijuhend.md.j2"
+    edit(project / markdown, "Vahetu juht", "Otsene juht")
+
+    found = {g["cause"]["path"]: g for g in groups(project)}
+
+    assert sorted(found) == [WORD, markdown]
+    for shared in found.values():
+        assert shared["cause"]["kind"] == "template"
+        assert any("[-Vahetu-]{+Otsene+}" in line for line in shared["lines"])
+    assert found[WORD]["positions"] == found[markdown]["positions"]
+    assert f"Põhjus: mall {markdown} muutus." in report(project, "markdown")

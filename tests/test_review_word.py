@@ -51,7 +51,9 @@ def test_template_wording_change_shows_for_every_position_it_reaches(
     md = CliRunner().invoke(main, ["-C", str(project), "diff", "--format", "markdown"]).output
     assert "Ametijuhendite tekst ei muutunud" not in md
     assert f"**Wordi mall `{TEENISTUSKOHT}`** muudab 3 ametijuhendi teksti." in md
-    assert md.count("<del>Vahetu</del><ins>Otsene</ins>") == 3
+    assert md.count("<del>Vahetu</del><ins>Otsene</ins>") == 1  # once, under its cause
+    assert f"Põhjus: Wordi mall {TEENISTUSKOHT} muutus." in md
+    assert "\n### `" not in md  # no position has a change of its own
     data = json.loads(
         CliRunner().invoke(main, ["-C", str(project), "diff", "--format", "json"]).output
     )
@@ -84,4 +86,13 @@ def test_style_only_change_is_a_formatting_change_of_the_template(project: Path)
     text = CliRunner().invoke(
         main, ["-C", str(project), "diff", "HEAD~1", "HEAD", "--format", "text"]
     )
-    assert "vormistus: " + ", ".join(USERS) in text.output
+    assert "muudab ainult vormistust" in text.output
+    assert "ametikohad: " + ", ".join(USERS) in text.output
+    data = json.loads(
+        CliRunner()
+        .invoke(main, ["-C", str(project), "diff", "HEAD~1", "HEAD", "--format", "json"])
+        .output
+    )
+    [shared] = data["groups"]
+    assert shared["formatting"] and shared["positions"] == USERS and shared["lines"] == []
+    assert shared["cause"]["kind"] == "template" and shared["cause"]["path"] == TEENISTUSKOHT

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ametigen.parallel import map_parallel
 from ametigen.render.cache import TemplateCache
-from ametigen.review.causes import Cause, find
+from ametigen.review.causes import Cause, find, template_cause
 from ametigen.review.compare import Change, TemplateChange, compare
 from ametigen.review.revision import Revision, changed_sources, materialise, revision, revisions
 from ametigen.review.snapshot import Snapshot, snapshot
@@ -46,6 +46,10 @@ class Diff:
         """The unified diff of a change's Markdown, with word marks on changed lines."""
         made = self.made.get(change.ident)
         return made[0] if made else _lines(_texts(change))[0]
+
+    def cause_of(self, template: TemplateChange) -> Cause:
+        """The cause that stands for a changed Word template."""
+        return next(c for c in self.causes if c.kind == "template" and c.path == template.path)
 
     def word_lines(self, change: Change) -> list[Line]:
         """What the Word template change alone does to the position's DOCX text."""
@@ -114,6 +118,7 @@ def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
     assert old_side.commit is not None  # BASE is always a revision
     sources = changed_sources(project, old_side.commit, new_side.commit)
     causes = find(old.inputs, new.inputs)
+    causes += [template_cause(t.path, (*t.wording, *t.formatting)) for t in found.templates]
     result = Diff(old_side, new_side, found.changes, found.templates, sources, causes)
     result.make_lines()
     return result

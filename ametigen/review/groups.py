@@ -19,6 +19,9 @@ from ametigen.review.causes import Cause, covering, explaining
 from ametigen.review.compare import LABELS, SUBSTANCE, Change
 from ametigen.review.words import Segment
 
+WORD = "word_template"
+"""The part a Word template's own change of the DOCX text is counted in."""
+
 GROUP_FROM = 2
 """Positions that must share a change for it to be shown once for all of them."""
 
@@ -32,6 +35,8 @@ class Item:
     """Deleted ("-") and inserted ("+") words (kept ones too); empty when only numbers shifted."""
     source: Cause | None = None
     """Its cause when known without reading its words (a Word template's own change)."""
+    word: bool = False
+    """A line of the DOCX text that the Word template alone changed (not of the Markdown)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class Group:
     substance: bool
     cause: Cause | None = None
     """Where the change comes from; None when no one source explains it."""
+    formatting: bool = False
+    """A Word template that changed only the formatting of these positions (no items)."""
 
     @property
     def labels(self) -> list[str]:
@@ -53,10 +60,10 @@ class Group:
 @dataclass(frozen=True)
 class Grouping:
     groups: list[Group]
-    own: dict[str, list[str]]
+    own: dict[str, list[Item]]
     """Each changed position's items that no group holds."""
 
-    def own_part(self, ident: str) -> list[str] | None:
+    def own_part(self, ident: str) -> list[Item] | None:
         """The position's own items when some group holds the rest; None when it is in none."""
         if any(ident in shared.positions for shared in self.groups):
             return self.own.get(ident)
@@ -98,7 +105,7 @@ def group(
     keys: dict[str, list[Key]] = {}
     reach: dict[Key, list[str]] = {}
     for change in changes:
-        if change.status != "changed" or change.word is not None:
+        if change.status != "changed":
             continue
         items[change.ident] = items_of(change)
         keys[change.ident] = [_key(item, change.ident, causes) for item in items[change.ident]]
@@ -126,7 +133,8 @@ def group(
             )
             bucket.positions.update(dict.fromkeys(shared))
             bucket.items.setdefault(key, first[key].text)
-            bucket.fields.update(dict.fromkeys(fields))
+            word = first[key].word  # the Word template's own change, or the Markdown's
+            bucket.fields.update(dict.fromkeys(f for f in fields if (f == WORD) == word))
         grouped.update(found)
     groups = []
     for bucket in buckets.values():
@@ -145,9 +153,7 @@ def group(
         )
     groups.sort(key=lambda shared: (-len(shared.positions), shared.positions))
     own = {
-        ident: [
-            item.text for item, key in zip(found, keys[ident], strict=True) if key not in grouped
-        ]
+        ident: [item for item, key in zip(found, keys[ident], strict=True) if key not in grouped]
         for ident, found in items.items()
     }
     return Grouping(groups, own)
@@ -156,7 +162,7 @@ def group(
 def _key(item: Item, ident: str, causes: Sequence[Cause]) -> Key:
     cause = item.source or explaining(causes, (ident,), item.segments)
     if cause is None:
-        return ("line", without_numbers(item.text))
+        return ("line", item.word, without_numbers(item.text))
     changed = tuple(segment for segment in item.segments if segment[0] != "=")
     return ("cause", id(cause), cause, changed)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -50,6 +51,9 @@ def no_change(diff: Diff) -> bool:
 def cause_text(diff: Diff, shared: Group) -> str:
     """Where a shared change comes from, in words; what no one source explains is named by the
     shared files that changed (or as the same edit in several position files)."""
+    if shared.formatting:
+        done = "muudab ainult vormistust (stiilid, fondid, veerised …), tekst jääb samaks"
+        return f"{shared.cause.description if shared.cause else 'Wordi mall'}; {done}"
     if shared.cause is not None:
         return shared.cause.description
     if diff.sources:
@@ -58,7 +62,29 @@ def cause_text(diff: Diff, shared: Group) -> str:
 
 
 def _grouping(diff: Diff, mark: Mark | None = None) -> Grouping:
-    return group(diff.changes, lambda change: _items(diff.lines(change), mark=mark), diff.causes)
+    """The changes grouped by cause; a changed Word template's own changes of the DOCX text
+    are items of that template, and the positions whose text it leaves as it was are a group
+    of their own (only their formatting changes)."""
+    templates = {template.layout: diff.cause_of(template) for template in diff.templates}
+
+    def items_of(change: Change) -> list[Item]:
+        found = _items(diff.lines(change), mark=mark)
+        word = diff.word_lines(change)
+        if word and change.new is not None:
+            source = templates[change.new.doc.layout]
+            found += [
+                dataclasses.replace(item, source=source, word=True)
+                for item in _items(word, str, mark)
+            ]
+        return found
+
+    grouping = group(diff.changes, items_of, diff.causes)
+    for template in diff.templates:
+        if template.formatting:
+            cause = templates[template.layout]
+            shared = Group((), template.formatting, (), False, cause, formatting=True)
+            grouping.groups.append(shared)
+    return grouping
 
 
 def kind(change: Change) -> str:
@@ -103,14 +129,15 @@ def markdown(diff: Diff, limit: int | None = None, full_at: str | None = None) -
         listed = ", ".join(_code(name) for name in diff.sources)
         head += ["", f"Muutunud ühised lähtefailid: {listed}."]
     head += _markdown_templates(diff.templates)
+    grouping = _grouping(diff)
     if not diff.changes:
-        return "\n".join([*head, "", "Ametijuhendite tekst ei muutunud.", ""])
+        sections = [_group_section(diff, n, g) for n, g in enumerate(grouping.groups, 1)]
+        return "\n".join([*head, "", "Ametijuhendite tekst ei muutunud.", *sections, ""])
     head += [
         "",
         "| Ametikoht | Nimetus | Muudatus | Liik | Muutunud osad |",
         "|---|---|---|---|---|",
     ]
-    grouping = _grouping(diff)
     own = [change for change in diff.changes if not grouping.covered(change)]
     rows = [_group_row(number, g) for number, g in enumerate(grouping.groups, 1)]
     rows += [_row(change) for change in own]
@@ -123,24 +150,15 @@ def markdown(diff: Diff, limit: int | None = None, full_at: str | None = None) -
 
 
 def _markdown_templates(templates: list[TemplateChange]) -> list[str]:
-    out = []
-    for template in templates:
-        out += [
+    """One line per changed Word template (its changes and positions are among the groups)."""
+    return [
+        line
+        for template in templates
+        for line in (
             "",
             f"**Wordi mall {_code(template.path)}** {'; '.join(template_sentences(template))}.",
-        ]
-        for label, ids in (("Tekst muutub", template.wording), ("Vormistus", template.formatting)):
-            if ids:
-                listed = ", ".join(_code(ident) for ident in ids)
-                out += [
-                    "",
-                    f"<details><summary>{label}: {len(ids)}</summary>",
-                    "",
-                    listed,
-                    "",
-                    "</details>",
-                ]
-    return out
+        )
+    ]
 
 
 def _row(change: Change) -> str:
@@ -156,7 +174,7 @@ def _row(change: Change) -> str:
 
 def _group_row(number: int, shared: Group) -> str:
     liik = "**sisuline**" if shared.substance else "muu"
-    labels = ", ".join(shared.labels) or "vormistus (Markdowni mall)"
+    labels = ", ".join(shared.labels) or _unlabelled(shared)
     return (
         f"| ühine muudatus {number} | {len(shared.positions)} ametikohta | muudetud | {liik} "
         f"| {_escape(labels)} |"
@@ -167,8 +185,9 @@ def _group_section(diff: Diff, number: int, shared: Group) -> str:
     """A change many positions share, once: where it comes from, what changed and which
     positions it reaches."""
     liik = "sisuline" if shared.substance else "muu"
-    labels = ", ".join(shared.labels) or "vormistus (Markdowni mall)"
+    labels = ", ".join(shared.labels) or _unlabelled(shared)
     listed = ", ".join(_code(ident) for ident in shared.positions)
+    words = ["", "Muudetud sõnad:", "", *shared.items] if shared.items else []
     return "\n".join(
         [
             "",
@@ -177,10 +196,7 @@ def _group_section(diff: Diff, number: int, shared: Group) -> str:
             f"Põhjus: {_escape(cause_text(diff, shared))}.",
             "",
             f"Sama muudatus igas neist; {liik}: {_escape(labels)}.",
-            "",
-            "Muudetud sõnad:",
-            "",
-            *shared.items,
+            *words,
             "",
             f"<details><summary>Ametikohad ({len(shared.positions)})</summary>",
             "",
@@ -191,7 +207,16 @@ def _group_section(diff: Diff, number: int, shared: Group) -> str:
     )
 
 
-def _section(diff: Diff, change: Change, own: list[str] | None = None) -> str:
+def _unlabelled(shared: Group) -> str:
+    """What a group changed when no part of the documents' content did: a template's words."""
+    if shared.formatting:
+        return "vormistus (Wordi mall)"
+    if shared.cause is not None and shared.cause.kind == "template":
+        return "malli sõnastus"
+    return "vormistus (Markdowni mall)"
+
+
+def _section(diff: Diff, change: Change, own: list[Item] | None = None) -> str:
     """A position's own changes (``own``: its changed lines that no shared change holds)."""
     out = ["", f"### {_code(change.ident)} — {_escape(change.title)}", ""]
     out += [f"{STATUS[change.status].capitalize()}; {kind(change)}: {_escape(parts(change))}."]
@@ -205,16 +230,17 @@ def _section(diff: Diff, change: Change, own: list[str] | None = None) -> str:
         out += plain
         out += [fence, "", "</details>"]
     if change.status in ("changed", "renamed"):
-        words = _word_lines(lines) if own is None else own
+        words = _word_lines(lines) if own is None else [i.text for i in own if not i.word]
         if words:
             heading = "Muudetud sõnad:" if own is None else "Oma muudatused (peale ühiste):"
             out += ["", heading, "", *words]
     word = diff.word_lines(change)
-    if word:
+    shown = _word_lines(word, str) if own is None else [i.text for i in own if i.word]
+    if shown:
         assert change.new is not None
         layout = change.new.doc.layout
         out += ["", f"Wordi mall ({_code(layout)}) muudab allkirjastatava DOCX-i teksti:", ""]
-        out += _word_lines(word, str)
+        out += shown
     return "\n".join(out)
 
 
@@ -343,16 +369,12 @@ def text(diff: Diff) -> str:
     for template in diff.templates:
         out += ["", click.style(f"Wordi mall {template.path}", bold=True)]
         out += [f"  {sentence}" for sentence in template_sentences(template)]
-        if template.wording:
-            out.append(f"  tekst muutub: {', '.join(template.wording)}")
-        if template.formatting:
-            out.append(f"  vormistus: {', '.join(template.formatting)}")
     if diff.sources:
         out += ["", f"Muutunud ühised lähtefailid: {', '.join(diff.sources)}"]
     grouping = _grouping(diff, _text_segment)
     for number, shared in enumerate(grouping.groups, 1):
         title = f"Ühine muudatus {number}: {len(shared.positions)} ametikohta"
-        labels = ", ".join(shared.labels) or "vormistus (Markdowni mall)"
+        labels = ", ".join(shared.labels) or _unlabelled(shared)
         out += ["", click.style(title, bold=True)]
         out.append(f"põhjus: {click.style(cause_text(diff, shared), fg='cyan')}")
         out.append(
@@ -419,6 +441,7 @@ def as_json(diff: Diff) -> str:
                 "lines": [item.removeprefix("- ") for item in shared.items],
                 "cause": shared.cause.as_json() if shared.cause is not None else None,
                 "cause_text": cause_text(diff, shared),
+                "formatting": shared.formatting,
             }
             for shared in _grouping(diff, _bare_segment).groups
         ],
