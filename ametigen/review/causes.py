@@ -21,12 +21,11 @@ from pydantic import BaseModel
 
 from ametigen.load.project import BLOCKS, LAYOUTS
 from ametigen.load.yamlfile import LoadedYaml
+from ametigen.resolve.blocks import entry_key
 from ametigen.review.words import Segment, words
 from ametigen.schema import (
     Approval,
-    BlockRef,
     ExtraSection,
-    ListFromBlock,
     PositionRef,
     Requirements,
     Row,
@@ -61,10 +60,9 @@ class Inputs:
     block_lines: dict[str, dict[str, int]]
     templates: dict[str, str]
     """Project-relative path → text of the Markdown templates, macros and layout.yaml files."""
-    uses: dict[str, frozenset[str]]
-    """Position → the block items it names (``tekstid.ulevaatamine``) and the shared lists it
-    takes whole, each as the block's name and the items it leaves out or rewords
-    (``oigused\0info\0otsused``)."""
+    uses: dict[str, tuple[str, ...]]
+    """Position → the block entries its resolution read: items (``tekstid.ulevaatamine``) and
+    whole blocks for shared lists (``oigused/``; see :func:`ametigen.resolve.blocks.entry_key`)."""
     links: dict[str, frozenset[str]]
     """Position → the positions it refers to."""
     defaulted: dict[str, frozenset[str]]
@@ -97,15 +95,14 @@ def inputs(resolved: Resolved, root: Path) -> Inputs:
     for path in sorted(macros.rglob("*")) if macros.is_dir() else []:
         if path.is_file():
             templates[path.relative_to(root).as_posix()] = _text(path)
-    references = {ident: _references(model) for ident, model in resolved.positions.items()}
     return Inputs(
         org=org,
         org_lines=_lines(org_file) if org_file is not None else {},
         blocks=blocks,
         block_lines=block_lines,
         templates=templates,
-        uses={ident: items for ident, (items, _) in references.items()},
-        links={ident: links for ident, (_, links) in references.items()},
+        uses=dict(resolved.uses),
+        links={ident: _links(model) for ident, model in resolved.positions.items()},
         defaulted={ident: origin.defaulted for ident, origin in resolved.origins.items()},
         layouts={ident: doc.layout for ident, doc in resolved.documents.items()},
         titles={ident: doc.title for ident, doc in resolved.documents.items()},
@@ -125,23 +122,19 @@ def _lines(loaded: LoadedYaml) -> dict[tuple[str, ...], int]:
     }
 
 
-_NO_REFERENCES = (Task, Requirements, Row, ExtraSection, Approval, Signer)
-"""Parts of a position that hold only its own texts (not searched for references)."""
+_NO_REFERENCES = (Task, Requirements, Row, ExtraSection, Approval, Signer, TaskFromBlock)
+"""Parts of a position that hold only texts and block references (not searched for links)."""
 
 
-def _references(model: BaseModel) -> tuple[frozenset[str], frozenset[str]]:
-    """The blocks a position uses (see ``Inputs.uses``) and the positions it refers to."""
-    items: set[str] = set()
+def _links(model: BaseModel) -> frozenset[str]:
+    """The positions a position refers to (people fields and declared reference fields)."""
     links: set[str] = set()
     stack: list[object] = [model]
     while stack:
         found = stack.pop()
-        if isinstance(found, BlockRef | TaskFromBlock):
-            items.add(found.block)
-        elif isinstance(found, PositionRef):
+        if isinstance(found, PositionRef):
             links.add(found.position)
-        elif isinstance(found, ListFromBlock):
-            items.add("\0".join([found.block, *found.omit, *found.reword]))
+            continue
         if isinstance(found, _NO_REFERENCES):
             continue
         if isinstance(found, BaseModel):
@@ -153,7 +146,7 @@ def _references(model: BaseModel) -> tuple[frozenset[str], frozenset[str]]:
         else:
             continue
         stack.extend(value for value in values if not isinstance(value, str))
-    return frozenset(items), frozenset(links)
+    return frozenset(links)
 
 
 @dataclass(frozen=True)
@@ -237,16 +230,9 @@ def _status(old: object, new: object) -> Literal["changed", "added", "removed"]:
 
 
 def _users(side: Inputs, name: str, item: str) -> set[str]:
-    """The positions that print item ``item`` of block ``name``."""
-    key = f"{name}.{item}"
-    found = set()
-    for ident, used in side.uses.items():
-        for entry in used:
-            block, *skipped = entry.split("\0")
-            if entry == key or (block == name and item not in skipped):
-                found.add(ident)
-                break
-    return found
+    """The positions that read item ``item`` of block ``name`` (or the whole block)."""
+    keys = {entry_key(name, item), entry_key(name)}
+    return {ident for ident, used in side.uses.items() if not keys.isdisjoint(used)}
 
 
 def _blocks(base: Inputs, head: Inputs) -> Iterator[Cause]:
