@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ametigen.errors import Mark, Problem
+from ametigen.errors import Problem
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.schema import SOURCE_MODELS
 from ametigen.textchars import problem_text
@@ -66,19 +66,10 @@ def problem(
     place = full[:-1] if detail["type"] == "missing" else full
     return Problem(
         path=loaded.path,
-        mark=mark_of(loaded.marks, place),
+        mark=loaded.mark(place),
         field=field_path(place),
         message=message(detail, value_at(root, loc[:-1]), model),
     )
-
-
-def mark_of(marks: Mapping[Loc, Mark], loc: Loc) -> Mark | None:
-    """The mark of ``loc``, or of its nearest ancestor that has one."""
-    for end in range(len(loc), -1, -1):
-        mark = marks.get(loc[:end])
-        if mark is not None:
-            return mark
-    return None
 
 
 def field_path(loc: Sequence[str | int]) -> str:

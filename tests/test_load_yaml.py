@@ -426,3 +426,45 @@ def test_any_text_loads_or_raises_source_errors(text: str) -> None:
         load(text)
     except SourceErrors as error:
         assert error.problems
+
+
+MARKED = (
+    "# kommentaar\n\nametinimetus: Nõunik\nülesanded:\n  - ülesanne: Teeb.\n"
+    "    tulemused: [a, b]\nx: &x {y: 1}\nz: *x\n"
+)
+LOCS = [
+    (),
+    ("ametinimetus",),
+    ("allkirjastaja",),
+    ("allkirjastaja", "nimi"),
+    ("ülesanded", 0, "tulemused", 1),
+    ("ülesanded", 0, "puudub"),
+    ("ülesanded", 3),
+    ("z", "y"),
+    ("z", "q"),
+]
+
+
+@pytest.mark.parametrize("loc", LOCS)
+def test_mark_without_marks_is_the_mark_with_them(tmp_path: Path, loc: tuple[str | int]) -> None:
+    """A file loaded without marks (as workers send it) locates every place as with them."""
+    origin = tmp_path / "ametikoht.yaml"
+    origin.write_text(MARKED, "utf-8")
+    full = load(MARKED)
+    lazy = load_yaml_text(MARKED, PATH, origin=origin)
+    assert lazy.mark(loc) == yamlfile.mark_of(full.marks, loc)
+    assert full.mark(loc) == yamlfile.mark_of(full.marks, loc)
+
+
+def test_a_missing_top_level_key_is_located_without_reading_the_file_again(
+    tmp_path: Path,
+) -> None:
+    """Where a field is missing, the file's start is known without its marks: the file is not
+    read again (a warning on thousands of positions would read each of them twice)."""
+    origin = tmp_path / "ametikoht.yaml"
+    origin.write_text(MARKED, "utf-8")
+    lazy = load_yaml_text(MARKED, PATH, origin=origin)
+    origin.unlink()
+    assert lazy.mark(("allkirjastaja",)) == Mark(3, 1)
+    with pytest.raises(FileNotFoundError):  # a present key needs the marks, read from the file
+        lazy.mark(("ametinimetus",))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ametigen.errors import Problem
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.schema import POSITION_KEYS, SECTIONS, Layout
-from ametigen.validate import closest, field_path, mark_of
+from ametigen.validate import closest, field_path
 
 
 def check_layout(spec: Layout, loaded: LoadedYaml) -> list[Problem]:
@@ -17,7 +17,7 @@ def check_layout(spec: Layout, loaded: LoadedYaml) -> list[Problem]:
     problems: list[Problem] = []
 
     def problem(loc: tuple[str | int, ...], message: str) -> None:
-        problems.append(Problem(loaded.path, message, mark_of(loaded.marks, loc), field_path(loc)))
+        problems.append(Problem(loaded.path, message, loaded.mark(loc), field_path(loc)))
 
     seen: set[str] = set()
     for index, declared in enumerate(spec.fields):

@@ -9,6 +9,7 @@ bounded. Every problem becomes a :class:`SourceErrors` with an Estonian message 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -86,10 +87,12 @@ class LoadedYaml:
     """One YAML file as plain data (dict, list, str, None) plus where each value is.
 
     A file loaded in a worker process travels back without its marks when it knows its
-    ``origin`` file: they are read again from there only if a problem needs a line number.
+    ``origin`` file: they are read again from there only if a problem needs a line number —
+    and not even then for a problem at a top-level key the file does not have (a missing
+    field), which is located where the file's content starts (``start``, always kept).
     """
 
-    __slots__ = ("_marks", "data", "origin", "path")
+    __slots__ = ("_marks", "data", "origin", "path", "start")
 
     def __init__(
         self,
@@ -97,6 +100,7 @@ class LoadedYaml:
         data: Any,
         marks: dict[KeyPath, Mark] | None = None,
         origin: Path | None = None,
+        start: Mark | None = None,
     ) -> None:
         if marks is None and origin is None:
             raise ValueError("LoadedYaml needs its marks or the file to find them in")
@@ -104,6 +108,7 @@ class LoadedYaml:
         self.data = data
         self.origin = origin
         self._marks = marks
+        self.start = marks.get(()) if marks is not None else start
 
     @property
     def marks(self) -> dict[KeyPath, Mark]:
@@ -112,13 +117,38 @@ class LoadedYaml:
             self._marks = load_yaml_text(self.origin.read_bytes(), self.path).marks
         return self._marks
 
+    def mark(self, loc: KeyPath) -> Mark | None:
+        """The mark of ``loc``, or of its nearest ancestor that has one.
+
+        Every key and list item in the data has a mark: a path whose first key the data lacks
+        has only the start's, which is kept even when the other marks are not.
+        """
+        data = self.data
+        if (
+            self._marks is None
+            and self.start is not None
+            and isinstance(data, dict)
+            and (not loc or loc[0] not in data)
+        ):
+            return self.start
+        return mark_of(self.marks, loc)
+
     def __reduce__(self) -> tuple[Any, ...]:
         if self.origin is None:
             return (LoadedYaml, (self.path, self.data, self._marks))
-        return (LoadedYaml, (self.path, self.data, None, self.origin))
+        return (LoadedYaml, (self.path, self.data, None, self.origin, self.start))
 
     def __repr__(self) -> str:
         return f"LoadedYaml({str(self.path)!r})"
+
+
+def mark_of(marks: Mapping[KeyPath, Mark], loc: KeyPath) -> Mark | None:
+    """The mark of ``loc``, or of its nearest ancestor that has one."""
+    for end in range(len(loc), -1, -1):
+        mark = marks.get(loc[:end])
+        if mark is not None:
+            return mark
+    return None
 
 
 def load_yaml_file(path: Path) -> LoadedYaml:
@@ -153,7 +183,7 @@ def load_yaml_text(text: str | bytes, path: Path, origin: Path | None = None) ->
     data = builder.build()
     if builder.problems:
         raise SourceErrors(builder.problems)
-    return LoadedYaml(path, data, builder.marks, origin)
+    return LoadedYaml(path, data, builder.marks, origin, builder.start)
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -260,6 +290,7 @@ class _Builder:
         self.path = path
         self.pos = 0
         self.marks: dict[KeyPath, Mark] | None = {} if marks else None
+        self.start: Mark | None = None  # where the content starts (kept without marks too)
         self.problems: list[Problem] = []
         self.anchors: dict[str, tuple[int, int]] = {}  # anchor -> event span of its node
         self.alias_spans: dict[int, tuple[int, int] | None] = {}  # alias event -> its target
@@ -270,8 +301,9 @@ class _Builder:
     def build(self) -> Any:
         while not isinstance(self.events[self.pos], NodeEvent):
             self.pos += 1  # stream and document start
+        self.start = _mark(self.events[self.pos])
         if self.marks is not None:
-            self.marks[()] = _mark(self.events[self.pos])
+            self.marks[()] = self.start
         return self.node(())
 
     def problem(self, message: str, event: Event) -> None:

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from ametigen.errors import Problem
 from ametigen.load.yamlfile import LoadedYaml
-from ametigen.validate import Loc, field_path, mark_of
+from ametigen.validate import Loc, field_path
 
 
 class Where(NamedTuple):
@@ -25,7 +25,7 @@ class Where(NamedTuple):
         return Problem(
             path=self.source.path,
             message=message,
-            mark=mark_of(self.source.marks, self.loc),
+            mark=self.source.mark(self.loc),
             field=field_path(self.loc),
             warning=warning,
         )
