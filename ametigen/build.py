@@ -10,9 +10,8 @@ is rendered only when a fingerprint of its inputs changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +31,7 @@ from ametigen.load.project import POSITIONS, LayoutSource, files_by_id, find_roo
 from ametigen.parallel import map_parallel
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.affected import ordered, resolve_all, resolve_changed
+from ametigen.resolve.each import Positions
 from ametigen.write import (
     Staged,
     exclusive,
@@ -154,34 +154,44 @@ def _build(
     probed = renderers.probe(resolution.resolved, layouts)
     resolution.warnings = ordered([*resolution.warnings, *probed])
     raise_errors(resolution.warnings, strict=strict)
-    documents = resolution.resolved.documents
+    resolved = resolution.resolved
 
     report = BuildReport(warnings=resolution.warnings)
     entries = {} if resolution.complete else dict(state.entries)
     for ident in changes.removed if changes is not None else ():
         entries.pop(ident, None)
-    pending: list[str] = []
+    # Every document this run resolved (all of them, or those an edit reaches).
+    made = list(resolved.documents) if resolved.documents else list(resolved.summaries)
     wanted = set(selected)
-    for ident, doc in documents.items():
-        old = state.entries.get(ident)
-        fingerprint = digest(generator_fingerprint(), layouts[doc.layout], f"{epoch}", repr(doc))
-        known = resolution.summaries[ident]
+    for ident in made:
         if ident not in wanted:
-            entries[ident] = Entry("", old.fingerprint if old else "", known)
-            continue
-        entries[ident] = Entry(now.positions[ident], fingerprint, known)
-        if old is not None and old.fingerprint == fingerprint and ident in complete:
-            report.unchanged.append(ident)
-        else:
-            pending.append(ident)
-    report.unchanged += [ident for ident in selected if ident not in documents]
+            old = state.entries.get(ident)
+            entries[ident] = Entry("", old.fingerprint if old else "", resolution.summaries[ident])
+    jobs = [ident for ident in made if ident in wanted]
+    report.unchanged += [ident for ident in selected if ident not in set(made)]
 
-    docs = [documents[ident] for ident in pending]
     remove_leftovers(out / "md", out / "docx")
     try:
         with Staged() as staged:
-            staging = render_staged(docs, renderers, epoch, progress, out)
-            for ident, files in zip(pending, staging, strict=True):
+            work = RenderOne(
+                Positions(root),
+                {ident: summary.title for ident, summary in resolution.summaries.items()},
+                resolved.documents,
+                {name: renderers[name] for name in layouts if name in renderers.layouts},
+                out,
+                epoch,
+                layouts,
+                {ident: entry.fingerprint for ident, entry in state.entries.items()},
+                complete,
+            )
+            results = map_parallel(work, jobs, per_worker=PARALLEL_FROM)
+            for ident, (fingerprint, files) in zip(progress(jobs), results, strict=True):
+                entries[ident] = Entry(
+                    now.positions[ident], fingerprint, resolution.summaries[ident]
+                )
+                if files is None:
+                    report.unchanged.append(ident)
+                    continue
                 for path, temporary in files:
                     if temporary is not None:
                         staged.adopt(temporary, path)
@@ -241,38 +251,46 @@ class Renderers:
         return template_problems(probes) + unprinted_fields(resolved, probes)
 
 
-def render_staged(
-    docs: list[Document],
-    renderers: Renderers,
-    epoch: int | None,
-    progress: Progress,
-    out: Path,
-) -> Iterator[list[tuple[Path, Path | None]]]:
-    """Render ``docs`` and stage their files (see :class:`Staged`), on several cores if there
-    are many; for each document, in order, its outputs with their staged temporary files
-    (None: unchanged).
+@dataclass(frozen=True)
+class RenderOne:
+    """Render one position if its document changed, and stage its files (see :class:`Staged`):
+    a picklable function for the workers of ``map_parallel``.
 
-    The templates are prepared here, once (or read prepared from ``out``'s cache); forked
-    workers inherit them and write their files themselves, so only file names travel back.
+    Its document is one this run resolved (``documents``: after edits) or, after a full check
+    (which keeps none), resolved again here, in the worker, with every title known. It is
+    rendered when its fingerprint differs from the last build's (``fingerprints``) or its
+    outputs are not all there (``complete``). Returns the fingerprint and the outputs with
+    their staged temporary files (None: unchanged), or no outputs when it was not rendered.
+
+    The templates are prepared in the parent (``renderers``); forked workers inherit them and
+    write their files themselves, so only file names travel back.
     """
-    if not docs:
-        return iter(())
-    jobs = [(renderers[doc.layout], doc) for doc in docs]
-    results = map_parallel(partial(_render_and_stage, epoch, out), jobs, per_worker=PARALLEL_FROM)
-    idents = progress(doc.id for doc in docs)
-    return (result for result, _ in zip(results, idents, strict=True))
 
+    positions: Positions
+    titles: Mapping[str, str]
+    documents: Mapping[str, Document]
+    renderers: Mapping[str, Renderer]
+    out: Path
+    epoch: int | None
+    keys: Mapping[str, str]  # each layout's templates' content
+    fingerprints: Mapping[str, str]
+    complete: Collection[str]
 
-def _render_and_stage(
-    epoch: int | None, out: Path, job: tuple[Renderer, Document]
-) -> list[tuple[Path, Path | None]]:
-    renderer, doc = job
-    outputs = Outputs.of(out, doc.id)
-    markdown, docx = renderer.render(doc, epoch)
-    return [
-        (outputs.markdown, stage(outputs.markdown, markdown)),
-        (outputs.docx, stage(outputs.docx, docx)),
-    ]
+    def __call__(self, ident: str) -> tuple[str, list[tuple[Path, Path | None]] | None]:
+        doc = self.documents.get(ident)
+        if doc is None:
+            doc = self.positions.resolve(ident, self.titles).documents[ident]  # (no error)
+        fingerprint = digest(
+            generator_fingerprint(), self.keys[doc.layout], f"{self.epoch}", repr(doc)
+        )
+        if self.fingerprints.get(ident) == fingerprint and ident in self.complete:
+            return fingerprint, None
+        outputs = Outputs.of(self.out, doc.id)
+        markdown, docx = self.renderers[doc.layout].render(doc, self.epoch)
+        return fingerprint, [
+            (outputs.markdown, stage(outputs.markdown, markdown)),
+            (outputs.docx, stage(outputs.docx, docx)),
+        ]
 
 
 # ---------------------------------------------------------------- naming positions

@@ -1,4 +1,8 @@
-"""The stages up to rendering, run in order: load → validate and resolve → organisation checks."""
+"""The stages up to rendering, run in order: load → validate and resolve → organisation checks.
+
+A check (and a full build) validates and resolves the positions on every core and keeps no
+documents (:func:`checked`, :func:`resolve_everything`); the other consumers (the order, the
+review, an incremental build) get every document they resolve (:func:`resolve`)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from ametigen.errors import raise_errors
 from ametigen.load.project import LayoutSource, Sources, find_root, load_sources
 from ametigen.parallel import Background
 from ametigen.resolve.checks import check_annex_numbers, check_organisation
+from ametigen.resolve.each import resolve_everywhere
 from ametigen.resolve.resolve import Resolved, resolve_project
 
 if TYPE_CHECKING:
@@ -50,10 +55,10 @@ def checked(project: Path, keys: Mapping[str, str] | None = None) -> Resolved:
     from ametigen.render.probe import template_problems, unprinted_fields
 
     with collector_paused():
-        sources = load_sources(find_root(project))
+        sources = load_sources(find_root(project), only=())
         probe = partial(probe_templates, sources.layouts, sources.root / "build", keys)
         with Background(probe) as templates:
-            resolved = resolve_all(sources)
+            resolved = resolve_everywhere(sources)
             probes = templates.result()
     resolved.problems += template_problems(probes) + unprinted_fields(resolved, probes)
     resolved.problems += check_annex_numbers(resolved)
@@ -76,6 +81,13 @@ def probe_templates(
 
     cache = TemplateCache.at(out)
     return probe_layouts(layouts, lambda layout: Renderer(layout, cache), cache, keys)
+
+
+def resolve_everything(project: Path) -> Resolved:
+    """Every position and the checks between them, on every core; the problems are in the
+    result, which keeps no documents (see :mod:`ametigen.resolve.each`)."""
+    with collector_paused():
+        return resolve_everywhere(load_sources(find_root(project), only=()))
 
 
 def resolve_checked(project: Path) -> Resolved:

@@ -59,8 +59,6 @@ _UNSUPPORTED = [
     (re.compile(r"\{_[{%]|[}%]_\}"), "varjestatud silt {_{ … }_}"),
 ]
 _PROPERTIES = "docProps/"
-_STRUCTURE = frozenset({"layout"})
-"""Position fields that choose how the document looks; they are not text to print."""
 
 
 @dataclass(frozen=True)
@@ -475,44 +473,24 @@ def unprinted_fields(resolved: Resolved, probes: Mapping[str, Probe]) -> list[Pr
     line, or once at the organisation's default (``vaikimisi``) that sets it.
 
     Fields are the position's top-level keys and, inside a printed one, its own keys (a
-    requirement, a part of the approval header); a field whose value came out empty is skipped.
+    requirement, a part of the approval header); a field whose value came out empty is skipped
+    (see :func:`ametigen.resolve.resolve.set_fields`).
     """
-    from pydantic import BaseModel
-
     problems = []
-    for ident, doc in resolved.documents.items():
-        found = probes.get(doc.layout)
+    for ident, printed in resolved.printed.items():
+        found = probes.get(printed.layout)
         if found is None or found.problems:
             continue
-        model, origins = resolved.positions[ident], resolved.origins[ident]
-        for name in sorted(model.model_fields_set - _STRUCTURE, key=_order(model)):
-            alias = type(model).model_fields[name].alias or name
-            path, value = name, getattr(doc, name, None)
-            if alias in doc.fields:  # declared by the layout
-                path, value = f"fields.{alias}", doc.fields[alias]
-            if not _filled(value):
+        origins = resolved.origins[ident]
+        for entry in printed.fields:
+            if not found.prints(entry.path):
+                problems.append(_unprinted(origins.where(entry.key), entry.key, printed.layout))
                 continue
-            if not found.prints(path):
-                problems.append(_unprinted(origins.where(alias), alias, doc.layout))
-                continue
-            inner = getattr(model, name)
-            if not isinstance(inner, BaseModel) or not dataclasses.is_dataclass(value):
-                continue
-            for sub in sorted(inner.model_fields_set, key=_order(inner)):
-                if _filled(getattr(value, sub, None)) and not found.prints(f"{name}.{sub}"):
-                    sub_alias = type(inner).model_fields[sub].alias or sub
-                    where = origins.where(alias).at(sub_alias)
-                    problems.append(_unprinted(where, f"{alias}.{sub_alias}", doc.layout))
+            for path, key in entry.inner:
+                if not found.prints(path):
+                    where = origins.where(entry.key).at(key)
+                    problems.append(_unprinted(where, f"{entry.key}.{key}", printed.layout))
     return list(dict.fromkeys(problems))  # a default is told once per layout
-
-
-def _order(model: Any) -> Callable[[str], int]:
-    names = list(type(model).model_fields)
-    return names.index
-
-
-def _filled(value: Any) -> bool:
-    return value is not None and value != () and value != d.EMPTY
 
 
 def _unprinted(where: Any, key: str, layout: str) -> Problem:

@@ -55,10 +55,11 @@ class Resolution:
 
 
 def resolve_all(root: Path) -> Resolution:
-    """Every position of the project, with the organisation checks."""
-    from ametigen.pipeline import resolve_checked
+    """Every position of the project, with the organisation checks (no documents kept: the
+    build resolves each again where it renders it)."""
+    from ametigen.pipeline import resolve_everything
 
-    resolved = resolve_checked(root)
+    resolved = resolve_everything(root)
     return Resolution(resolved, ordered(resolved.problems), True, dict(resolved.summaries))
 
 

@@ -12,11 +12,11 @@ of managers — is only a warning: it may be that post. Titles of other units
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ametigen.errors import Problem
 from ametigen.incremental import Summary
-from ametigen.resolve.resolve import Resolved
+from ametigen.resolve.resolve import Origins, Resolved
 from ametigen.resolve.where import Where
 from ametigen.schema import Position, PositionRef
 
@@ -54,10 +54,33 @@ class Person:
         """A position known from the state of the last build."""
         return cls(summary.title, summary.unit, [Mention(*link) for link in summary.links])
 
-    def summary(self, blocks: tuple[str, ...] = ()) -> Summary:
-        """What the state keeps of the position (``blocks``: the block entries it used)."""
+    @classmethod
+    def located(cls, summary: Summary, origins: Origins) -> Person:
+        """A position resolved elsewhere (in a worker), its mentions located in its file."""
+        counts: dict[str, int] = {}
+        mentions = []
+        for key, target, text in summary.links:
+            where = origins.where(key)
+            if key != "vahetu_juht":  # a list: each entry at its place
+                counts[key] = counts.get(key, -1) + 1
+                where = where.at(counts[key])
+            mentions.append(Mention(key, target, text, where))
+        return cls(summary.title, summary.unit, mentions)
+
+    @classmethod
+    def read(cls, model: Position, origins: Origins) -> Person:
+        """A position read now."""
+        return cls(model.title, model.unit, list(_mentions(model, origins)))
+
+    def summary(self, model: Position | None = None, blocks: tuple[str, ...] = ()) -> Summary:
+        """What the state keeps of the position (``blocks``: the block entries it used); with
+        the ``model`` read, its approval's annex too."""
         links = tuple((m.field, m.target, m.text) for m in self.mentions)
-        return Summary(self.title, self.unit, links, blocks=blocks)
+        approval = model.approval if model is not None else None
+        annex = ""
+        if approval is not None and approval.order is not None and approval.annex is not None:
+            annex = f"{approval.date}\0{approval.order}\0{approval.annex}"
+        return Summary(self.title, self.unit, links, annex, blocks)
 
 
 class CycleFound(Exception):
@@ -71,17 +94,19 @@ def check_organisation(resolved: Resolved) -> list[Problem]:
 
 
 def read_people(resolved: Resolved) -> dict[str, Person]:
-    """What the checks read from every position of ``resolved`` (kept in its summaries too)."""
+    """What the checks read from every position of ``resolved`` (kept in its summaries too);
+    a position resolved elsewhere is read from its summary."""
     people = {
-        ident: Person(model.title, model.unit, list(_mentions(resolved, ident)))
+        ident: Person.read(model, resolved.origins[ident])
         for ident, model in resolved.positions.items()
     }
     for ident, person in people.items():
-        summary = person.summary(resolved.uses.get(ident, ()))
-        approval = resolved.positions[ident].approval
-        if approval is not None and approval.order is not None and approval.annex is not None:
-            summary = replace(summary, annex=f"{approval.date}\0{approval.order}\0{approval.annex}")
-        resolved.summaries[ident] = summary
+        resolved.summaries[ident] = person.summary(
+            resolved.positions[ident], resolved.uses.get(ident, ())
+        )
+    for ident, summary in resolved.summaries.items():
+        if ident not in people:
+            people[ident] = Person.located(summary, resolved.origins[ident])
     return people
 
 
@@ -160,9 +185,7 @@ def _within(inner: str, outer: str) -> bool:
     return inner == outer or inner.startswith(outer + ",")
 
 
-def _mentions(resolved: Resolved, ident: str) -> Iterator[Mention]:
-    model = resolved.positions[ident]
-    origins = resolved.origins[ident]
+def _mentions(model: Position, origins: Origins) -> Iterator[Mention]:
     for key in _PEOPLE:
         where = origins.where(key)
         if key == "vahetu_juht":
@@ -250,18 +273,18 @@ def check_annex_numbers(resolved: Resolved) -> list[Problem]:
     """Positions whose ``kinnitatud`` names the same order (number and date) and annex number.
 
     One order gives each annex its own number: two job descriptions stamped as the same annex of
-    the same order are an error (a copied header, or a stamp of the wrong order).
+    the same order are an error (a copied header, or a stamp of the wrong order). Reads the
+    positions' summaries (see ``read_people``).
     """
-    by_annex: dict[tuple[object, str, str], list[str]] = {}
-    for ident, model in resolved.positions.items():
-        approval = model.approval
-        if approval is not None and approval.order is not None and approval.annex is not None:
-            key = (approval.date, approval.order, approval.annex)
-            by_annex.setdefault(key, []).append(ident)
+    by_annex: dict[str, list[str]] = {}
+    for ident, summary in resolved.summaries.items():
+        if summary.annex:
+            by_annex.setdefault(summary.annex, []).append(ident)
     problems = []
-    for (_, order, annex), idents in by_annex.items():
+    for key, idents in by_annex.items():
         if len(idents) < 2:
             continue
+        _, order, annex = key.split("\0")
         for ident in idents:
             others = _some_of([other for other in idents if other != ident])
             where = resolved.origins[ident].where("kinnitatud")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import BaseModel
 
 from ametigen.errors import Problem
 from ametigen.incremental import Summary
@@ -36,7 +40,12 @@ from ametigen.validate import closest, validate
 
 @dataclass
 class Resolved:
-    """The outcome of resolving a project: documents, and every problem found on the way."""
+    """The outcome of resolving a project: documents, and every problem found on the way.
+
+    A project resolved on every core (see :mod:`ametigen.resolve.each`) keeps no documents,
+    models or loaded files: only what the checks between positions need (``origins``,
+    ``summaries``, ``printed``) and the problems.
+    """
 
     documents: dict[str, d.Document] = field(default_factory=dict)
     positions: dict[str, Position] = field(default_factory=dict)
@@ -54,6 +63,9 @@ class Resolved:
     """The block entries each position's resolution read (see blocks.entry_key)."""
     block_entries: dict[str, str] = field(default_factory=dict)
     """A hash of every block entry, as read (see blocks.entry_hashes)."""
+    printed: dict[str, SetFields] = field(default_factory=dict)
+    """The fields each position with a document sets, for the probe's warning about fields
+    its layout never prints."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,64 @@ class Origins:
         return Where(self.position, (key,))
 
 
+@dataclass(frozen=True)
+class SetField:
+    """A field a position sets (not empty in its document): ``path`` in ``doc`` as a probe
+    names printed paths, its key as written, and those of its own fields that are set."""
+
+    path: str
+    key: str
+    inner: tuple[tuple[str, str], ...] = ()  # (path in doc, key as written)
+
+
+@dataclass(frozen=True)
+class SetFields:
+    layout: str
+    fields: tuple[SetField, ...]
+
+
+STRUCTURE = frozenset({"layout"})
+"""Position fields that choose how the document looks; they are not text to print."""
+
+
+def set_fields(model: Position, doc: d.Document) -> SetFields:
+    """The fields ``model`` sets whose value in ``doc`` is not empty, in the model's order:
+    top-level fields and, inside a structured one (a requirement, a part of the approval
+    header), its own."""
+    fields = []
+    order, aliases = _fields_of(type(model))
+    for name in sorted(model.model_fields_set - STRUCTURE, key=order.__getitem__):
+        alias = aliases[name]
+        path, value = name, getattr(doc, name, None)
+        if alias in doc.fields:  # declared by the layout
+            path, value = f"fields.{alias}", doc.fields[alias]
+        if not _filled(value):
+            continue
+        inner: list[tuple[str, str]] = []
+        nested = getattr(model, name)
+        if isinstance(nested, BaseModel) and dataclasses.is_dataclass(value):
+            inner_order, inner_aliases = _fields_of(type(nested))
+            inner = [
+                (f"{name}.{sub}", inner_aliases[sub])
+                for sub in sorted(nested.model_fields_set, key=inner_order.__getitem__)
+                if _filled(getattr(value, sub, None))
+            ]
+        fields.append(SetField(path, alias, tuple(inner)))
+    return SetFields(doc.layout, tuple(fields))
+
+
+@functools.cache
+def _fields_of(model: type[BaseModel]) -> tuple[dict[str, int], dict[str, str]]:
+    """A model's fields: their places in its order, and their keys as written."""
+    fields = model.model_fields
+    order = {name: index for index, name in enumerate(fields)}
+    return order, {name: info.alias or name for name, info in fields.items()}
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and value != () and value != d.EMPTY
+
+
 def resolve_project(sources: Sources, known: Mapping[str, str] | None = None) -> Resolved:
     """Validate every position and resolve it; collect all problems instead of stopping.
 
@@ -82,32 +152,75 @@ def resolve_project(sources: Sources, known: Mapping[str, str] | None = None) ->
         org_file=sources.org_file,
         blocks=sources.blocks,
     )
-    defaults = checked_defaults(sources, out.problems)
+    shared = Shared(sources, out.problems)
+    out.block_entries = entry_hashes(sources.blocks)
     for ident, loaded in sources.positions.items():
+        model, origins, problems = shared.validate(loaded)
+        out.problems += problems
+        if model is not None and origins is not None:
+            out.positions[ident] = model
+            out.origins[ident] = origins
+    titles = {**(known or {}), **{ident: model.title for ident, model in out.positions.items()}}
+    for ident, model in out.positions.items():
+        document, problems, out.uses[ident] = shared.resolve(
+            ident, model, out.origins[ident], titles
+        )
+        out.problems += problems
+        if document is not None:
+            out.documents[ident] = document
+            out.printed[ident] = set_fields(model, document)
+    out.problems = unique(out.problems)
+    return out
+
+
+class Shared:
+    """What resolving any position needs besides its own file: the organisation's defaults
+    (checked once: their problems go to ``problems``) and the shared blocks.
+
+    A block's problems are found once, by the first position that uses it: they go to
+    ``problems``, or to the list that ``resolve`` is given.
+    """
+
+    def __init__(self, sources: Sources, problems: list[Problem]) -> None:
+        self.sources = sources
+        self.problems = problems
+        self.defaults = checked_defaults(sources, problems)
+        self.blocks = Blocks(sources.blocks, problems)
+
+    def validate(self, loaded: LoadedYaml) -> tuple[Position | None, Origins | None, list[Problem]]:
+        """A position's file as its layout's model, with the defaults it takes; its problems
+        (those in the defaults are told once, at the organisation file)."""
+        defaults = self.defaults
         assert isinstance(loaded.data, dict)
-        schema = layout_model(loaded.data.get("kujundus", defaults.get("kujundus")), sources)
+        schema = layout_model(loaded.data.get("kujundus", defaults.get("kujundus")), self.sources)
         accepted = {info.alias for info in schema.model_fields.values()}
         defaulted = frozenset(key for key in defaults if key in accepted) - set(loaded.data)
         data = {**{key: defaults[key] for key in defaulted}, **loaded.data}
         model, problems = validate(schema, loaded, data=data)
-        out.problems += [
-            p for p in problems if p.field.split(".")[0].split("[")[0] not in defaulted
-        ]
-        if model is not None:
-            out.positions[ident] = model
-            out.origins[ident] = Origins(loaded, sources.org_file, defaulted)
-    blocks = Blocks(sources.blocks, out.problems)
-    out.block_entries = entry_hashes(sources.blocks)
-    titles = {**(known or {}), **{ident: model.title for ident, model in out.positions.items()}}
-    for ident, model in out.positions.items():
-        resolver = PositionResolver(ident, model, out.origins[ident], sources, blocks, titles)
-        document = resolver.document()
-        out.uses[ident] = blocks.used()
-        out.problems += resolver.problems
-        if document is not None:
-            out.documents[ident] = document
-    out.problems = unique(out.problems)
-    return out
+        problems = [p for p in problems if p.field.split(".")[0].split("[")[0] not in defaulted]
+        if model is None:
+            return None, None, problems
+        return model, Origins(loaded, self.sources.org_file, defaulted), problems
+
+    def resolve(
+        self,
+        ident: str,
+        model: Position,
+        origins: Origins,
+        titles: Mapping[str, str],
+        problems: list[Problem] | None = None,
+    ) -> tuple[d.Document | None, list[Problem], tuple[str, ...]]:
+        """The position's document (None when it cannot be made), its problems and the block
+        entries it used (see blocks.entry_key); the problems its blocks have go to
+        ``problems`` when given."""
+        if problems is not None:
+            self.blocks.problems = problems
+        try:
+            resolver = PositionResolver(ident, model, origins, self.sources, self.blocks, titles)
+            document = resolver.document()
+            return document, resolver.problems, self.blocks.used()
+        finally:
+            self.blocks.problems = self.problems
 
 
 def layout_model(name: Any, sources: Sources) -> type[Position]:
@@ -153,7 +266,7 @@ class PositionResolver:
         origins: Origins,
         sources: Sources,
         blocks: Blocks,
-        titles: dict[str, str],
+        titles: Mapping[str, str],
     ) -> None:
         self.ident = ident
         self.model = model

@@ -1,0 +1,169 @@
+"""Validate and resolve every position on every core; only what the checks between positions
+need travels back, never a position's data, model or document.
+
+A worker reads one position, validates it and resolves it into its document, and returns
+its problems, its summary (title, unit, the entries of its people fields: what the checks
+between positions read) and the fields it sets (for the probe's warning about fields a layout
+never prints). The document itself is dropped: when the check is done, a build resolves each
+position again where it renders it (see :mod:`ametigen.build`), with every title known. So no
+process ever holds every position at once.
+
+Resolving needs the titles of the positions a position refers to, which are known only when
+every position is read. Here a reference needs only its position to be there (its file
+found): the titles go into documents, and those are made again for the build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ametigen.errors import Problem
+from ametigen.load.project import POSITIONS, Reader, load_sources, position_files
+from ametigen.load.yamlfile import LoadedYaml
+from ametigen.parallel import map_parallel
+from ametigen.resolve.blocks import entry_hashes
+from ametigen.resolve.checks import Person, check_organisation
+from ametigen.resolve.resolve import Origins, Resolved, SetFields, Shared, set_fields, unique
+
+if TYPE_CHECKING:
+    from ametigen.incremental import Summary
+    from ametigen.load.project import Sources
+
+PER_WORKER = 100
+"""Positions per worker below which they are resolved in this process (a worker costs more to
+start than resolving so few)."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """What resolving one position leaves for the checks between positions."""
+
+    ident: str
+    problems: list[Problem]
+    summary: Summary | None = None  # None: it did not validate
+    defaulted: frozenset[str] = frozenset()  # the fields it takes from the organisation file
+    printed: SetFields | None = None  # None: it has no document
+
+
+class Positions:
+    """Reads and resolves single positions of the project at ``root``, in any process.
+
+    The sources every position shares (organisation file, blocks, layouts) are read once per
+    process: forked workers inherit the parent's; a spawned one reads its own.
+    """
+
+    def __init__(self, root: Path, shared: Shared | None = None) -> None:
+        self.root = root
+        self._shared = shared
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"root": self.root, "_shared": None}  # a spawned worker reads its own
+
+    @property
+    def shared(self) -> Shared:
+        if self._shared is None:
+            self._shared = Shared(load_sources(self.root, only=()), [])
+        return self._shared
+
+    def resolve(self, ident: str, titles: Mapping[str, str]) -> Resolved:
+        """Position ``ident`` validated and resolved (its model, origins, document and block
+        entries used, as far as they can be had), with every problem found on the way."""
+        reader = Reader(self.root)
+        out = Resolved(problems=reader.problems)
+        loaded = reader.read(self.root / position_path(ident))
+        if loaded is None:
+            return out
+        model, origins, problems = self.shared.validate(loaded)
+        out.problems += problems
+        if model is None or origins is None:
+            return out
+        out.positions[ident], out.origins[ident] = model, origins
+        document, found, out.uses[ident] = self.shared.resolve(
+            ident, model, origins, titles, out.problems
+        )
+        out.problems += found
+        if document is not None:
+            out.documents[ident] = document
+        return out
+
+
+class Present(Mapping[str, str]):
+    """Stands for the titles while they are not known: a reference needs only its position to
+    be there; the title printed is its id (that document is not kept)."""
+
+    def __init__(self, idents: frozenset[str]) -> None:
+        self.idents = idents
+
+    def __getitem__(self, ident: str) -> str:
+        if ident not in self.idents:
+            raise KeyError(ident)
+        return ident
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.idents)
+
+    def __len__(self) -> int:
+        return len(self.idents)
+
+
+@dataclass(frozen=True)
+class CheckOne:
+    """Resolve one position for the check (a picklable function, for spawned workers)."""
+
+    positions: Positions
+    titles: Present
+
+    def __call__(self, ident: str) -> Found:
+        resolved = self.positions.resolve(ident, self.titles)
+        model, origins = resolved.positions.get(ident), resolved.origins.get(ident)
+        if model is None or origins is None:
+            return Found(ident, resolved.problems)
+        summary = Person.read(model, origins).summary(model, resolved.uses[ident])
+        document = resolved.documents.get(ident)
+        printed = set_fields(model, document) if document is not None else None
+        return Found(ident, resolved.problems, summary, origins.defaulted, printed)
+
+
+def resolve_everywhere(sources: Sources) -> Resolved:
+    """Every position of the project (``sources``: read without its positions) validated and
+    resolved, on every core, and the checks between them; the result keeps no documents (see
+    the module's description)."""
+    root = sources.root
+    out = Resolved(
+        layouts=sources.layouts,
+        problems=list(sources.problems),
+        checks=sources.org.checks,
+        org_file=sources.org_file,
+        blocks=sources.blocks,
+        block_entries=entry_hashes(sources.blocks),
+    )
+    files = position_files(root)
+    positions = Positions(root, Shared(sources, out.problems))
+    work = CheckOne(positions, Present(frozenset(files)))
+    for found in map_parallel(work, list(files), per_worker=PER_WORKER):
+        out.problems += found.problems
+        if found.summary is None:
+            continue
+        ident = found.ident
+        out.summaries[ident] = found.summary
+        out.origins[ident] = _origins(root, sources, ident, found.defaulted)
+        if found.printed is not None:
+            out.printed[ident] = found.printed
+    out.problems = unique(out.problems)
+    out.problems += check_organisation(out)
+    return out
+
+
+def _origins(root: Path, sources: Sources, ident: str, defaulted: frozenset[str]) -> Origins:
+    """A position's origins, for problems the checks between positions find: its file is read
+    again only for such a problem's line."""
+    path = position_path(ident)
+    return Origins(LoadedYaml(path, None, origin=root / path), sources.org_file, defaulted)
+
+
+def position_path(ident: str) -> Path:
+    """The file of position ``ident``, relative to the project's folder."""
+    return Path(f"{POSITIONS}/{ident}.yaml")
