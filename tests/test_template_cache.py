@@ -65,7 +65,7 @@ def test_check_where_no_cache_can_be_made_still_checks(project: Path) -> None:
     from ametigen.pipeline import check
 
     (project / "build").write_text("not a folder", "utf-8")
-    assert len(check(project).documents) == 5
+    assert len(check(project).summaries) == 5  # every position checked (no document kept)
     assert (project / "build").read_text("utf-8") == "not a folder"
 
 
