@@ -39,6 +39,11 @@ _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 every worker (inherited or installed). Set means: no workers of one's own."""
 
 
+_IN_BACKGROUND = False
+"""Set in a :class:`Background` process: it is daemonic, so may start no workers; it does the
+items of a ``map_parallel`` itself (the process that started it keeps the other core busy)."""
+
+
 class WorkerDied(AmetigenError):
     """A worker process ended without returning its result."""
 
@@ -79,7 +84,7 @@ def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: 
     """
     global _WORK
     workers = min(cores(), len(items) // per_worker)
-    if workers < 2 or _WORK is not None:
+    if workers < 2 or _WORK is not None or _IN_BACKGROUND:
         yield from map(function, items)
         return
     method = start_method()
@@ -236,6 +241,8 @@ class Background:
 
 
 def _report(function: Callable[[], Any], send: Any) -> None:
+    global _IN_BACKGROUND
+    _IN_BACKGROUND = True
     interrupts.in_worker()
     try:
         send.send(("returned", function()))

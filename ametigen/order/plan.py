@@ -23,7 +23,7 @@ from ametigen.load.project import position_id
 from ametigen.order import document as o
 from ametigen.resolve.document import Approval, Document
 from ametigen.review.compare import Change, compare
-from ametigen.review.diff import load
+from ametigen.review.diff import load_both
 from ametigen.review.revision import commit_id, revisions, uncommitted
 from ametigen.review.snapshot import Snapshot
 from ametigen.schema import OrderDefaults, Organisation
@@ -254,7 +254,7 @@ def draft(project: Path, base: str, head: str | None, options: Options) -> Draft
     from ametigen.order.templates import OrderTemplates
 
     old_side, new_side = revisions(project, base, head)
-    old, new = load(project, old_side), load(project, new_side)  # each copy lives with it
+    old, new = load_both(project, old_side, new_side)  # each copy lives with its snapshot
     org = read_organisation(new.root)
     templates = OrderTemplates.load(new.root)
     order = make_order(compare(old, new).changes, org, options, project.resolve())

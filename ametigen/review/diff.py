@@ -8,9 +8,10 @@ every position that uses it, and only there.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from ametigen.parallel import map_parallel
+from ametigen.parallel import Background, map_parallel
 from ametigen.render.cache import TemplateCache
 from ametigen.review.causes import Cause, find, template_cause
 from ametigen.review.compare import Change, TemplateChange, compare
@@ -106,6 +107,24 @@ def load(
     return found
 
 
+def load_both(
+    project: Path, base: Revision, head: Revision, cache: TemplateCache | None = None
+) -> tuple[Snapshot, Snapshot]:
+    """The snapshots of both revisions: BASE's made in a second process (where workers fork)
+    while this one makes HEAD's. ``cache`` keeps prepared templates of the working tree."""
+    folder, keeper = materialise(project, base.commit)
+    try:
+        with Background(partial(snapshot, folder, base.label)) as made:
+            new = load(project, head, cache if head.commit is None else None)
+            old: Snapshot = made.result()
+    except BaseException:
+        if keeper is not None:
+            keeper.cleanup()
+        raise
+    old.folder = keeper  # the copy lives as long as the snapshot
+    return old, new
+
+
 def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
     """Compare the project at ``base`` with the project at ``head`` (None: the working tree).
 
@@ -113,7 +132,7 @@ def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
     or ``A..B``.
     """
     old_side, new_side = revisions(project, base, head)
-    old, new = load(project, old_side), load(project, new_side)
+    old, new = load_both(project, old_side, new_side)
     found = compare(old, new)
     assert old_side.commit is not None  # BASE is always a revision
     sources = changed_sources(project, old_side.commit, new_side.commit)

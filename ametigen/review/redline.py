@@ -26,7 +26,7 @@ from ametigen.render.package import Entry
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
 from ametigen.review.compare import Change, compare
-from ametigen.review.diff import load
+from ametigen.review.diff import load_both
 from ametigen.review.redpackage import (
     CONTENT_TYPES,
     CUSTOM,
@@ -106,9 +106,7 @@ def redline(
     key = _inputs(root, old_side, new_side, author, stamp, positions, own_folder)
     if _unchanged_since(out, key, report):
         return report
-    cache = TemplateCache.at(root / "build")  # prepared templates, as the build keeps them
-    old = load(project, old_side, cache)
-    new = load(project, new_side, cache)
+    old, new = load_both(project, old_side, new_side, TemplateCache.at(root / "build"))
     chosen = set(select({i: p.doc for i, p in new.positions.items()}, positions, root))
     found = compare(old, new)
     properties = {
@@ -248,11 +246,12 @@ Job = tuple[tuple[Renderer, Document] | None, tuple[Renderer, Document]]
 
 def _job(old: Snapshot, new: Snapshot, change: Change) -> Job:
     head = new.positions[change.ident].doc
-    base = old.positions[change.old_ident or change.ident].doc if change.old else None
-    return (
-        (old.renderers[base.layout], base) if base is not None else None,
-        (new.renderers[head.layout], head),
-    )
+    if not change.old:
+        return None, (new.renderers[head.layout], head)
+    base = old.positions[change.old_ident or change.ident].doc
+    # The same Word template renders the same: HEAD's, prepared once (and kept), serves both.
+    same = old.word_templates.get(base.layout) == new.word_templates.get(base.layout)
+    return ((new if same else old).renderers[base.layout], base), (new.renderers[head.layout], head)
 
 
 def _tracked(marks: Revisions, properties: dict[str, str], job: Job) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ametigen.docxtext import parts_text, signed_part
 from ametigen.errors import AmetigenError, SourceErrors
@@ -52,6 +53,17 @@ class Snapshot:
     folder: object = None
     """What keeps ``root`` when it is a temporary copy of a revision, while the snapshot lives:
     Word templates are prepared from there when first used, and spawned workers prepare theirs."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent from the process that made it: its renderers as what they are made of (their
+        compiled templates do not pickle), without ``folder`` (the receiver keeps that)."""
+        layouts = {name: (r.layout, r.cache) for name, r in self.renderers.items()}
+        return {**self.__dict__, "renderers": layouts, "folder": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        layouts = state["renderers"]
+        renderers = {name: Renderer(*made, lazy=True) for name, made in layouts.items()}
+        self.__dict__.update(state, renderers=renderers)
 
     def docx(self, ident: str, epoch: int | None = None) -> bytes:
         doc = self.positions[ident].doc
