@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from ametigen.errors import AmetigenError
 from ametigen.parallel import Background, map_parallel
 from ametigen.render.cache import TemplateCache
 from ametigen.review.causes import Cause, find, template_cause
@@ -115,7 +116,11 @@ def load_both(
     folder, keeper = materialise(project, base.commit)
     try:
         with Background(partial(snapshot, folder, base.label)) as made:
-            new = load(project, head, cache if head.commit is None else None)
+            try:
+                new = load(project, head, cache if head.commit is None else None)
+            except AmetigenError:
+                made.result()  # BASE's problem first, as when the two were made in turn
+                raise
             old: Snapshot = made.result()
     except BaseException:
         if keeper is not None:
