@@ -88,11 +88,21 @@ def test_block_edits_read_only_the_positions_that_use_the_entry(
     texts.write_text(texts.read_text("utf-8") + "uus: Uus tekst, mida keegi ei kasuta.\n")
     assert build(project).built == []
     assert set().union(*read) == set()
+    tasks = project / "templates/blocks/ulesanded.yaml"  # what positions do not reword
+    edit(tasks, "muude ühekordsete ülesannete täitmine.", "muude ühekordsete ülesannete täitmine!")
+    users = ["laste-heaolu/juhtivspetsialist-lastemaja", "teenuste/osakonnajuhataja"]
+    assert build(project).built == users  # the two others reword the task
+    assert set().union(*read) == set(users)
+    read.clear()
+    edit(tasks, "Ülesanded on täidetud nõuetekohaselt", "Ülesanded on täidetud")
+    users.insert(1, "laste-heaolu/peaspetsialist-kriisi-ja-erihooldus")  # rewords the task only
+    assert build(project).built == users
+    assert set().union(*read) == set(users)
     rights = project / "templates/blocks/oigused.yaml"  # a shared list: any item, any order
     rights.write_text(rights.read_text("utf-8") + "uus: uus õigus.\n")
     report = build(project)
-    users = {"ohvriabi-ja-ennetus/koordinaator", "teenuste/osakonnajuhataja"}  # and defaults
-    assert users <= set(report.built) and set().union(*read) == set(report.built)
+    takers = {"ohvriabi-ja-ennetus/koordinaator", "teenuste/osakonnajuhataja"}  # and defaults
+    assert takers <= set(report.built) and set().union(*read) == set(report.built)
     assert "uus õigus." in (project / "build/md/teenuste/osakonnajuhataja.md").read_text("utf-8")
 
 

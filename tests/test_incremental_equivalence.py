@@ -40,7 +40,20 @@ BLOCKS = ("tekstid", "oigused", "ulesanded", "uus")  # uus.yaml is not there at 
 ITEMS = ("ulevaatamine", "toovahendid", "info", "kaugtoo", "koostoo", "a", "b")
 """Items of the blocks: tekstid.ulevaatamine is every position's default amendment clause,
 oigused every position's default rights; a and b are in no block at the start."""
-WORDS = ("Üks tekst.", "Teine tekst.")
+WORDS = ("Üks tekst.", "Teine tekst.", "Kolmas tekst.", "VIGA")
+"""A block item's words; in ulesanded, the task that each gives (see ``TASKS``); VIGA breaks
+the item: a list where a text belongs, a key a task does not have."""
+TASKS = {
+    WORDS[0]: {"ülesanne": WORDS[0], "tulemused": ["Tehtud."]},
+    WORDS[1]: {"ülesanne": WORDS[0], "tulemused": [WORDS[1]]},  # only the results differ
+    WORDS[2]: {"ülesanne": WORDS[2], "tulemused": ["Tehtud."]},  # only the task's text differs
+    WORDS[3]: {"ülesanne": WORDS[0], "tulemused": ["Tehtud."], "vale": "x"},  # only an error
+}
+OWN = {  # what a position's standard task rewords: nothing, the results, or every part
+    None: {},
+    "tulemused": {"tulemused": ["Oma tulemus."]},
+    "kõik": {"ülesanne": "Oma ülesanne.", "alapunktid": ["Oma."], "tulemused": ["Oma tulemus."]},
+}
 
 
 def position(title: str, layout: str, unit: str = UNITS[0]) -> dict[str, Any]:
@@ -105,7 +118,12 @@ edits = st.one_of(
         st.sampled_from(("tekstid.toovahendid", "tekstid.a", "uus.a", "oigused.info")) | st.none(),
     ),
     st.tuples(st.just("rights"), st.sampled_from(IDS), rights),
-    st.tuples(st.just("task"), st.sampled_from(IDS), st.sampled_from(("koostoo", "a")) | st.none()),
+    st.tuples(
+        st.just("task"),
+        st.sampled_from(IDS),
+        st.sampled_from(("koostoo", "a")) | st.none(),
+        st.sampled_from(tuple(OWN)),
+    ),
 )
 
 
@@ -127,10 +145,10 @@ def edit_block(root: Path, edit: tuple[Any, ...]) -> None:
         item, words = rest
         if words is None:
             items.pop(item, None)
+        elif name == "ulesanded":
+            items[item] = TASKS[words]
         else:
-            items[item] = (
-                {"ülesanne": words, "tulemused": ["Tehtud."]} if name == "ulesanded" else words
-            )
+            items[item] = [words] if words == WORDS[3] else words
     path.write_text(yaml.safe_dump(items, allow_unicode=True, sort_keys=False), "utf-8")
 
 
@@ -158,7 +176,8 @@ def apply(root: Path, edit: tuple[Any, ...]) -> None:
         if kind == "tools" and value is not None:
             value = {"plokk": value}
         elif kind == "task":
-            value = [*data["ülesanded"][:1], *([{"plokk": f"ulesanded.{value}"}] if value else [])]
+            own = [{"plokk": f"ulesanded.{value}", **OWN[rest[1]]}] if value else []
+            value = [*data["ülesanded"][:1], *own]
         if value is None:
             data.pop(key, None)
         else:
@@ -255,7 +274,9 @@ def from_scratch(out: Path) -> None:
 # Blocks: an item one position uses is reworded, one no position uses comes; every position's
 # default clause is reworded; a position names an item of a block that is not there (an error),
 # which then comes and goes; a shared list: an item left out, one added, the order changed, the
-# left-out one removed (an error); a standard task's text.
+# left-out one removed (an error); a standard task: its text, its results (which a position
+# that rewords them does not print), a key a task does not have (an error even where a position
+# rewords every part).
 @example(
     steps=[("tools", "a/p1", "tekstid.toovahendid"), ("item", "tekstid", "toovahendid", WORDS[0])]
 )
@@ -272,7 +293,24 @@ def from_scratch(out: Path) -> None:
         ("item", "oigused", "info", None),
     ]
 )
-@example(steps=[("task", "b/p3", "koostoo"), ("item", "ulesanded", "koostoo", WORDS[1])])
+@example(steps=[("task", "b/p3", "koostoo", None), ("item", "ulesanded", "koostoo", WORDS[1])])
+@example(
+    steps=[
+        ("task", "a/p1", "koostoo", "tulemused"),
+        ("task", "b/p2", "koostoo", None),
+        ("item", "ulesanded", "koostoo", WORDS[0]),
+        ("item", "ulesanded", "koostoo", WORDS[1]),
+        ("item", "ulesanded", "koostoo", WORDS[2]),
+    ]
+)
+@example(
+    steps=[
+        ("task", "b/p3", "koostoo", "kõik"),
+        ("item", "ulesanded", "koostoo", WORDS[0]),
+        ("item", "ulesanded", "koostoo", WORDS[3]),
+        ("item", "ulesanded", "koostoo", WORDS[0]),
+    ]
+)
 def test_incremental_build_equals_a_clean_build(folder: Path, steps: list[Any]) -> None:
     root, clean = folder / "project", folder / "clean"
     incremental = root / "build"

@@ -8,7 +8,9 @@ blocks edited, and everything else (templates, the organisation file) is as befo
 
 - a position that uses a block entry whose content changed, or that went, is read again, as if
   it had been edited (an entry that came is used by no position the last build resolved: one
-  naming it had an error then, so its file is still edited since);
+  naming it had an error then, so its file is still edited since); a standard task that a
+  position partly rewords counts only with the parts it keeps (and one of its users is read
+  again whenever the item changed at all, so that the item is validated again);
 
 - a position whose title changed is printed by the positions that refer to it: they are
   resolved again (and rendered again only if their text changed);
@@ -116,13 +118,34 @@ def _resolve(root: Path, only: Collection[str], known: Mapping[str, Summary]) ->
 
 
 def block_users(state: State, now: Mapping[str, str]) -> set[str]:
-    """The positions of ``state`` that used a block entry whose hash is not as in ``now``."""
+    """The positions of ``state`` that used a block entry whose hash is not as in ``now``;
+    and, for an item that changed where positions use only some of its parts, one of those (if
+    none is already reached): reading it validates the whole item again, as a full build
+    would (an error there is an error however few print the part)."""
+    from ametigen.resolve.blocks import part_of
+
     changed = state.blocks.changed(dict(now))
-    return {
+    parted: dict[tuple[str, ...], set[str]] = {}  # the items of whose parts each list names
+    for entry in state.entries.values():
+        used = entry.summary.blocks
+        if used not in parted:
+            parted[used] = {item for key in used if (item := part_of(key)) is not None}
+    users = {
         ident
         for ident, entry in state.entries.items()
         if not changed.isdisjoint(entry.summary.blocks)
     }
+    unchecked = set().union(*parted.values()) & changed
+    for ident in users:
+        unchecked -= parted[state.entries[ident].summary.blocks]
+    for ident, entry in state.entries.items():
+        if not unchecked:
+            break
+        items = parted[entry.summary.blocks] & unchecked
+        if items:
+            users.add(ident)
+            unchecked -= items
+    return users
 
 
 def reached(changes: Changes, old: Mapping[str, Summary], new: Resolved) -> set[str]:

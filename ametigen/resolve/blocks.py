@@ -6,7 +6,7 @@ incremental build knows which positions a block edit reaches (:mod:`ametigen.res
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -22,11 +22,21 @@ from ametigen.validate import closest, validate
 T = TypeVar("T")
 
 
-def entry_key(name: str, item: str | None = None) -> str:
-    """The name of what a position reads from block ``name``: one item (``name.item``), or,
+def entry_key(name: str, item: str | None = None, part: str | None = None) -> str:
+    """The name of what a position reads from block ``name``: one item (``name.item``); one
+    part of an item that is a mapping (``name.item\0part``: a standard task whose other parts
+    the position rewords), ``part=""`` naming the item only as something to validate; or,
     without ``item``, the whole block — its items and their order (``name/``; a block's name
     never ends in "/", an item id has no "." and never ends in "/")."""
-    return f"{name}/" if item is None else f"{name}.{item}"
+    if item is None:
+        return f"{name}/"
+    return f"{name}.{item}" if part is None else f"{name}.{item}\0{part}"
+
+
+def part_of(key: str) -> str | None:
+    """The item (``name.item``) whose part ``key`` names, or None if it names no part."""
+    item, separator, _ = key.partition("\0")
+    return item if separator else None
 
 
 def entry_hashes(files: Mapping[str, LoadedYaml | None]) -> dict[str, str]:
@@ -36,7 +46,14 @@ def entry_hashes(files: Mapping[str, LoadedYaml | None]) -> dict[str, str]:
     for name, loaded in files.items():
         if loaded is None or not isinstance(loaded.data, dict):
             continue
-        items = [(str(item), digest(repr(value))) for item, value in loaded.data.items()]
+        items = []
+        for item, value in loaded.data.items():
+            items.append((str(item), digest(repr(value))))
+            if isinstance(value, dict):
+                hashes.update(
+                    (entry_key(name, str(item), str(part)), digest(repr(content)))
+                    for part, content in value.items()
+                )
         hashes.update((entry_key(name, item), value) for item, value in items)
         hashes[entry_key(name)] = digest(*(f"{item}\0{value}" for item, value in items))
     return hashes
@@ -80,8 +97,15 @@ class Blocks:
             )
         return found
 
-    def item(self, ref: str, where: Where, model: type[T] | None = None) -> T | str | None:
-        """Item ``file.item`` of a block, validated as ``model`` (text when None)."""
+    def item(
+        self,
+        ref: str,
+        where: Where,
+        model: type[T] | None = None,
+        parts: Collection[str] | None = None,
+    ) -> T | str | None:
+        """Item ``file.item`` of a block, validated as ``model`` (text when None); ``parts``:
+        the only parts of it (keys of the mapping) the caller uses, if not all."""
         name, _, key = ref.partition(".")
         if not key:
             self.problems.append(
@@ -90,7 +114,10 @@ class Blocks:
                 )
             )
             return None
-        self._used.add(entry_key(name, key))
+        if parts is None:
+            self._used.add(entry_key(name, key))
+        else:
+            self._used.update(entry_key(name, key, part) for part in ("", *parts))
         block = self.block(name, where)
         if block is None:
             return None

@@ -140,6 +140,11 @@ def _filled(value: Any) -> bool:
     return value is not None and value != () and value != d.EMPTY
 
 
+TASK_PARTS = {name: info.alias or name for name, info in Task.model_fields.items()}
+"""A task's fields → their keys in a block item (what a position that rewords some of them
+uses of the item: see Blocks.item)."""
+
+
 def resolve_project(sources: Sources, known: Mapping[str, str] | None = None) -> Resolved:
     """Validate every position and resolve it; collect all problems instead of stopping.
 
@@ -511,7 +516,9 @@ class PositionResolver:
         for index, entry in enumerate(self.model.tasks):
             task: Task | None
             if isinstance(entry, TaskFromBlock):
-                base = self.blocks.item(entry.block, where.at(index, "plokk"), Task)
+                kept = {"text": entry.text, "subitems": entry.subitems, "results": entry.results}
+                parts = [TASK_PARTS[name] for name, value in kept.items() if value is None]
+                base = self.blocks.item(entry.block, where.at(index, "plokk"), Task, parts)
                 if not isinstance(base, Task):
                     continue
                 task = Task.model_construct(
