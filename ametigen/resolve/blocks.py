@@ -39,6 +39,16 @@ def part_of(key: str) -> str | None:
     return item if separator else None
 
 
+def prints_item(used: Collection[str], name: str, item: str) -> bool:
+    """Whether a position whose resolution read the entries ``used`` prints item ``item`` of
+    block ``name``, or some part of it: it read the item, a part of it, or the whole block (a
+    standard task whose every part the position rewords is read only to be validated)."""
+    whole = entry_key(name, item)
+    if whole in used or entry_key(name) in used:
+        return True
+    return any(part_of(key) == whole and not key.endswith("\0") for key in used)
+
+
 def entry_hashes(files: Mapping[str, LoadedYaml | None]) -> dict[str, str]:
     """A hash of the content of every entry (see :func:`entry_key`) of the blocks ``files``; a
     file that could not be read has none (its users are reached, and its problem reported)."""

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from ametigen.load.project import BLOCKS, LAYOUTS
 from ametigen.load.yamlfile import LoadedYaml
-from ametigen.resolve.blocks import entry_key
+from ametigen.resolve.blocks import prints_item
 from ametigen.review.words import Segment, words
 from ametigen.schema import (
     Approval,
@@ -62,7 +62,8 @@ class Inputs:
     """Project-relative path → text of the Markdown templates, macros and layout.yaml files."""
     uses: dict[str, tuple[str, ...]]
     """Position → the block entries its resolution read: items (``tekstid.ulevaatamine``) and
-    whole blocks for shared lists (``oigused/``; see :func:`ametigen.resolve.blocks.entry_key`)."""
+    parts of standard tasks and whole blocks for shared lists (``oigused/``; see
+    :func:`ametigen.resolve.blocks.entry_key`)."""
     links: dict[str, frozenset[str]]
     """Position → the positions it refers to."""
     defaulted: dict[str, frozenset[str]]
@@ -230,9 +231,8 @@ def _status(old: object, new: object) -> Literal["changed", "added", "removed"]:
 
 
 def _users(side: Inputs, name: str, item: str) -> set[str]:
-    """The positions that read item ``item`` of block ``name`` (or the whole block)."""
-    keys = {entry_key(name, item), entry_key(name)}
-    return {ident for ident, used in side.uses.items() if not keys.isdisjoint(used)}
+    """The positions that print item ``item`` of block ``name`` (or some part of it)."""
+    return {ident for ident, used in side.uses.items() if prints_item(used, name, item)}
 
 
 def _blocks(base: Inputs, head: Inputs) -> Iterator[Cause]:
