@@ -103,3 +103,34 @@ def test_a_warm_check_still_finds_two_positions_stamped_as_the_same_annex(projec
     with pytest.raises(SourceErrors) as raised:
         check(project)
     assert any("käskkirja nr 177 lisa 4" in problem.message for problem in raised.value.problems)
+
+
+def test_code_compiled_for_one_file_serves_another_with_its_own_name_and_lines(
+    tmp_path: Path,
+) -> None:
+    """The same source compiled again in one process (another revision's copy of a template)
+    is compiled once; an error still names the file it came from, at the right line."""
+    import jinja2
+
+    from ametigen.errors import TemplateProblem
+    from ametigen.render.environment import compile_template, markdown_environment, render
+
+    source = "{% macro cell(x) %}\n{{ 1 // x }}\n{% endmacro %}\nA\n{{ cell(0) }}\n"
+    compiled = []
+    env = markdown_environment()
+    real = env.compile
+
+    def counted(*args: object, **kwargs: object) -> object:
+        compiled.append(kwargs["filename"])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    env.compile = counted  # type: ignore[method-assign]
+    for name in ("first", "second"):
+        path = tmp_path / name / "ametijuhend.md.j2"
+        template = compile_template(env, source, path)
+        with pytest.raises(TemplateProblem) as raised:
+            render(template, path, str)
+        assert (raised.value.path, raised.value.where) == (path, "2")
+    assert compiled == [str(tmp_path / "first" / "ametijuhend.md.j2")]
+    changed = compile_template(env, source.replace("A", "B"), tmp_path / "first" / "x.md.j2")
+    assert len(compiled) == 2 and isinstance(changed, jinja2.Template)

@@ -8,8 +8,10 @@ Undefined names are errors (StrictUndefined); printing None is an error too.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, MutableMapping
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -94,22 +96,111 @@ def compile_template(
 
     ``describe`` turns a line of ``source`` into words for the error message (the line
     number itself, unless the source is not what the author wrote). With a bytecode cache on
-    ``env``, code compiled by an earlier build is reused.
+    ``env``, code compiled by an earlier build is reused; code compiled earlier in this
+    process from the same source is reused in any case (see :func:`_compiled`).
     """
-    cache = env.bytecode_cache
     name = f"{path.name}!{part}" if part else path.name
-    bucket = cache.get_bucket(env, name, str(path), source) if cache else None
-    code = bucket.code if bucket else None
-    if code is None:
-        try:
-            code = env.compile(source, name=name, filename=str(path))
-        except jinja2.TemplateSyntaxError as error:
-            where = describe(error.lineno) if error.lineno else "?"
-            raise TemplateProblem(f"malli süntaksiviga: {error.message}", path, where) from None
-        if cache and bucket:
-            bucket.code = code
-            cache.set_bucket(bucket)
+    try:
+        code = compiled_code(env, source, name, str(path))
+    except jinja2.TemplateSyntaxError as error:
+        where = describe(error.lineno) if error.lineno else "?"
+        raise TemplateProblem(f"malli süntaksiviga: {error.message}", path, where) from None
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+class TemplateLoader(jinja2.FileSystemLoader):
+    """Loads the templates that a layout imports (``{% import "macros/…" %}``) as
+    :func:`compile_template` prepares the layout's own: from the bytecode cache, from this
+    process or compiled."""
+
+    def load(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        source, filename, uptodate = self.get_source(environment, name)
+        code = compiled_code(environment, source, name, filename or name)
+        namespace = environment.make_globals(globals)
+        return environment.template_class.from_code(environment, code, namespace, uptodate)
+
+
+def compiled_code(env: jinja2.Environment, source: str, name: str, filename: str) -> CodeType:
+    """The code of ``source``: from ``env``'s bytecode cache (an earlier build), else as
+    :func:`_compiled` gives it (kept there for the next build)."""
+    cache = env.bytecode_cache
+    bucket = cache.get_bucket(env, name, filename, source) if cache else None
+    if bucket and bucket.code:
+        return bucket.code
+    code = _compiled(env, source, name, filename)
+    if cache and bucket:
+        bucket.code = code
+        cache.set_bucket(bucket)
+    return code
+
+
+_COMPILED: OrderedDict[tuple[Hashable, ...], CodeType] = OrderedDict()
+_COMPILED_KEPT = 32
+"""How many compiled templates a process keeps (the least recently used go first)."""
+
+_COMPILE_OPTIONS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "autoescape",
+    "optimized",
+    "is_async",
+    "code_generator_class",
+)
+"""The settings of an environment that the compiled code depends on (with its filters, tests,
+extensions and whether it finalizes)."""
+
+
+def _compiled(env: jinja2.Environment, source: str, name: str, filename: str) -> CodeType:
+    """``env.compile(source)``, or the code compiled earlier in this process from the same
+    source with the same settings, moved to ``filename``.
+
+    The same templates are compiled many times in one process: ``diff`` and ``redline``
+    compile each revision's templates (mostly the same text, from another folder); a build
+    without a cache folder compiles them every time. Compiled code does not depend on the file
+    it came from, except for the name that tracebacks show: that is set to ``filename``.
+    """
+    key = (
+        *(getattr(env, option) for option in _COMPILE_OPTIONS),
+        env.finalize is not None and getattr(env.finalize, "jinja_pass_arg", True),
+        frozenset(env.filters),
+        frozenset(env.tests),
+        tuple(env.extensions),
+        name,
+        source,
+    )
+    code = _COMPILED.get(key)
+    if code is None:
+        code = env.compile(source, name=name, filename=filename)
+        _COMPILED[key] = code
+        if len(_COMPILED) > _COMPILED_KEPT:
+            _COMPILED.popitem(last=False)
+    else:
+        _COMPILED.move_to_end(key)
+    return code if code.co_filename == filename else _located(code, filename)
+
+
+def _located(code: CodeType, filename: str) -> CodeType:
+    """``code`` and the code objects inside it (its functions), as if from ``filename``."""
+    constants = tuple(
+        _located(constant, filename) if isinstance(constant, CodeType) else constant
+        for constant in code.co_consts
+    )
+    return code.replace(co_filename=filename, co_consts=constants)
 
 
 def render(

@@ -12,7 +12,12 @@ import jinja2
 
 from ametigen.errors import TemplateProblem
 from ametigen.render.cache import TemplateCache
-from ametigen.render.environment import compile_template, markdown_environment, render
+from ametigen.render.environment import (
+    TemplateLoader,
+    compile_template,
+    markdown_environment,
+    render,
+)
 from ametigen.render.mdescape import finish
 from ametigen.resolve.document import Document
 
@@ -22,7 +27,7 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 @cache
 def _environment(templates: Path, bytecode: jinja2.BytecodeCache | None) -> jinja2.Environment:
     env = markdown_environment()
-    env.loader = jinja2.FileSystemLoader(templates)  # for {% import "macros/…" %}
+    env.loader = TemplateLoader(templates)  # for {% import "macros/…" %}
     env.bytecode_cache = bytecode
     return env
 
