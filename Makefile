@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml constraints.txt
 build: $(STAMP) ## Build DOCX and Markdown of every position into build/ (only what changed)
 	$(BIN)/ametigen build
 
-test: $(STAMP) ## Run the test suite
-	$(BIN)/pytest
+test: $(STAMP) ## Run the test suite, on every core
+	$(BIN)/pytest -n auto --dist worksteal
 
 check: $(STAMP) ## Validate the sources, then lint (ruff) and type-check (mypy) the code
 	$(BIN)/ametigen check

@@ -84,6 +84,25 @@ def _walk(tokens: list[Token], out: list[str]) -> None:
             out.append("\n")
 
 
+def pdfs_of(files: dict[str, Path], outdir: Path) -> dict[str, Path]:
+    """Each Word file of ``files`` (key → path, distinct file names) as PDF, all in one
+    LibreOffice run: starting LibreOffice is what a conversion costs."""
+    from ametigen.verify.libreoffice import convert_many
+
+    return dict(zip(files, convert_many(list(files.values()), outdir), strict=True))
+
+
+def assert_pdf_shows(pdf: Path, markdown: Path) -> None:
+    """The words of the Markdown ``markdown`` are on the pages of ``pdf`` (98 % of them: the
+    PDF's text layer may split a word at a line end)."""
+    from ametigen.verify.libreoffice import pdf_text
+
+    shown = words(pdf_text(pdf))
+    expected = words(markdown_text(markdown.read_text("utf-8")))
+    found = sum((expected & shown).values())
+    assert found / sum(expected.values()) >= 0.98, (expected - shown).most_common(20)
+
+
 def tree_hash(folder: Path) -> str:
     """One hash of every file name and content under ``folder``."""
     digest = hashlib.sha256()

@@ -21,7 +21,6 @@ from ametigen.importer.run import import_files, knowledge, rebuild, recognise
 from ametigen.importer.yamlwrite import dump
 from ametigen.load.project import load_sources
 from ametigen.load.yamlfile import load_yaml_text
-from ametigen.verify.libreoffice import convert_to_pdf
 from tests.support import REPO, SEEDS, needs_soffice, write_tree
 
 RECALL = 0.98
@@ -301,10 +300,9 @@ def test_pdf_without_text_layer_is_refused_plainly(empty: Path, tmp_path: Path) 
 @needs_soffice
 @pytest.mark.parametrize("ident", ["teenuste/osakonnajuhataja", "oiguse-ja-jarelevalve/ekspert"])
 def test_signed_pdf_imports_with_its_words(
-    built: Path, empty: Path, tmp_path: Path, ident: str
+    built_pdfs: dict[str, Path], empty: Path, ident: str
 ) -> None:
-    pdf = convert_to_pdf(built / "docx" / f"{ident}.docx", tmp_path)
-    [report] = import_files(empty, [pdf], ident="from-pdf")
+    [report] = import_files(empty, [built_pdfs[ident]], ident="from-pdf")
     assert report.layout == ident_layout(ident)
     assert report.fidelity is not None, report.problems
     assert report.fidelity.recall >= RECALL, report.fidelity.missing.most_common(20)

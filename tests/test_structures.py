@@ -17,10 +17,17 @@ import pytest
 from ametigen.build import build
 from ametigen.docxtext import docx_text
 from ametigen.init import shipped_layouts
-from ametigen.verify.libreoffice import convert_to_pdf, pdf_text
 from ametigen.verify.ooxml import validate_docx
 from tests import test_declared_fields
-from tests.support import copy_project, markdown_text, needs_soffice, word_list, words, write_tree
+from tests.support import (
+    assert_pdf_shows,
+    copy_project,
+    markdown_text,
+    needs_soffice,
+    pdfs_of,
+    word_list,
+    write_tree,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
 
@@ -134,13 +141,15 @@ def test_structure_shows_and_both_formats_agree(built: Path, layout: str) -> Non
     assert validate_docx(built / "docx" / f"{ident}.docx") == []
 
 
+@pytest.fixture(scope="module")
+def pdfs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Layout → the PDF of its sample, every one converted in one LibreOffice run."""
+    files = {layout: built / "docx" / f"{IDS.get(layout, layout)}.docx" for layout in SHOWN}
+    return pdfs_of(files, tmp_path_factory.mktemp("structures-pdf"))
+
+
 @needs_soffice
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", sorted(SHOWN))
-def test_libreoffice_opens_the_structure(built: Path, layout: str, tmp_path: Path) -> None:
-    ident = IDS.get(layout, layout)
-    pdf = convert_to_pdf(built / "docx" / f"{ident}.docx", tmp_path)
-    shown = words(pdf_text(pdf))
-    expected = words(markdown_text((built / "md" / f"{ident}.md").read_text("utf-8")))
-    found = sum((expected & shown).values())
-    assert found / sum(expected.values()) >= 0.98, (expected - shown).most_common(20)
+def test_libreoffice_opens_the_structure(built: Path, pdfs: dict[str, Path], layout: str) -> None:
+    assert_pdf_shows(pdfs[layout], built / "md" / f"{IDS.get(layout, layout)}.md")

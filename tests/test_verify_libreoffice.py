@@ -12,7 +12,13 @@ import docx
 import pytest
 
 from ametigen.verify import libreoffice
-from ametigen.verify.libreoffice import RenderError, convert_to_pdf, find_soffice, pdf_text
+from ametigen.verify.libreoffice import (
+    RenderError,
+    convert_many,
+    convert_to_pdf,
+    find_soffice,
+    pdf_text,
+)
 from tests.support import needs_soffice
 
 pytestmark = needs_soffice
@@ -50,11 +56,14 @@ def test_missing_input_is_a_clear_error(tmp_path: Path) -> None:
         convert_to_pdf(tmp_path / "missing.docx", tmp_path)
 
 
-def test_no_pdf_written_is_an_error(tmp_path: Path) -> None:
+def test_no_pdf_written_is_an_error_though_the_others_convert(
+    small_docx: Path, tmp_path: Path
+) -> None:
     corrupt = tmp_path / "corrupt.docx"
     corrupt.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
-    with pytest.raises(RenderError, match="exited 0 but wrote no"):
-        convert_to_pdf(corrupt, tmp_path / "out")
+    with pytest.raises(RenderError, match=r"exited 0 but wrote no .*corrupt\.pdf"):
+        convert_many([small_docx, corrupt], tmp_path / "out")
+    assert TEXT in pdf_text(tmp_path / "out" / "ametijuhend.pdf")
 
 
 def fake_soffice(tmp_path: Path, script: str) -> str:
