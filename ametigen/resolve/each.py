@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ametigen.errors import Problem
 from ametigen.load.project import POSITIONS, Reader, load_sources, position_files
@@ -37,9 +37,9 @@ PER_WORKER = 100
 start than resolving so few)."""
 
 
-@dataclass(frozen=True)
-class Found:
-    """What resolving one position leaves for the checks between positions."""
+class Found(NamedTuple):
+    """What resolving one position leaves for the checks between positions (a tuple: one
+    travels back from a worker for every position)."""
 
     ident: str
     problems: list[Problem]
@@ -143,25 +143,26 @@ def resolve_everywhere(sources: Sources) -> Resolved:
     files = position_files(root)
     positions = Positions(root, Shared(sources, out.problems))
     work = CheckOne(positions, Present(frozenset(files)))
+    alike: dict[SetFields, SetFields] = {}
     for found in map_parallel(work, list(files), per_worker=PER_WORKER):
         out.problems += found.problems
         if found.summary is None:
             continue
         ident = found.ident
         out.summaries[ident] = found.summary
-        out.origins[ident] = _origins(root, sources, ident, found.defaulted)
-        if found.printed is not None:
-            out.printed[ident] = found.printed
+        out.origins[ident] = _origins(files[ident], sources, ident, found.defaulted)
+        if found.printed is not None:  # positions alike share one (they mostly are)
+            out.printed[ident] = alike.setdefault(found.printed, found.printed)
     out.problems = unique(out.problems)
     out.problems += check_organisation(out)
     return out
 
 
-def _origins(root: Path, sources: Sources, ident: str, defaulted: frozenset[str]) -> Origins:
-    """A position's origins, for problems the checks between positions find: its file is read
-    again only for such a problem's line."""
-    path = position_path(ident)
-    return Origins(LoadedYaml(path, None, origin=root / path), sources.org_file, defaulted)
+def _origins(file: Path, sources: Sources, ident: str, defaulted: frozenset[str]) -> Origins:
+    """A position's origins (``file``: where it is), for problems the checks between positions
+    find: the file is read again only for such a problem's line."""
+    loaded = LoadedYaml(position_path(ident), None, origin=file)
+    return Origins(loaded, sources.org_file, defaulted)
 
 
 def position_path(ident: str) -> Path:

@@ -6,7 +6,7 @@ import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -82,18 +82,18 @@ class Origins:
         return Where(self.position, (key,))
 
 
-@dataclass(frozen=True)
-class SetField:
+class SetField(NamedTuple):
     """A field a position sets (not empty in its document): ``path`` in ``doc`` as a probe
-    names printed paths, its key as written, and those of its own fields that are set."""
+    names printed paths, its key as written, and those of its own fields that are set.
+
+    Tuples: workers send one for every field of every position (see resolve.each)."""
 
     path: str
     key: str
     inner: tuple[tuple[str, str], ...] = ()  # (path in doc, key as written)
 
 
-@dataclass(frozen=True)
-class SetFields:
+class SetFields(NamedTuple):
     layout: str
     fields: tuple[SetField, ...]
 
