@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-import ametigen.build
 from ametigen.build import build
 from ametigen.check import check
 from ametigen.pipeline import resolve_everything
+from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
 from tests.support import copy_project, many_positions
 
@@ -34,13 +34,13 @@ def test_a_full_build_holds_one_document_at_a_time(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alive: list[int] = []
-    render = ametigen.build.Renderer.render
+    render = Renderer.render
 
     def counting(self: Any, doc: Document, epoch: int | None) -> tuple[bytes, bytes]:
         alive.append(documents_alive())
         return render(self, doc, epoch)
 
-    monkeypatch.setattr(ametigen.build.Renderer, "render", counting)
+    monkeypatch.setattr(Renderer, "render", counting)
     report = build(project)
     assert len(report.built) > COPIES
     assert len(alive) == len(report.built)
@@ -54,3 +54,21 @@ def test_a_check_keeps_no_document_model_or_loaded_file(project: Path) -> None:
     assert all(origins.position.data is None for origins in resolved.origins.values())
     assert documents_alive() == 0
     assert check(project).positions > COPIES
+
+
+def test_resolving_here_keeps_no_loaded_values_and_still_locates_problems(project: Path) -> None:
+    """The loaded files of positions resolved in this process (an incremental build, the
+    order, the review) keep only their keys once validated; problems found later still get
+    their lines (read again from the file)."""
+    from ametigen.pipeline import resolve_checked
+
+    path = project / "positions/teenuste/osakonnajuhataja.yaml"
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "plokk: " in line)
+    lines[at] = lines[at].split("plokk: ")[0] + "plokk: puudub.punkt\n"
+    path.write_text("".join(lines), "utf-8")
+    resolved = resolve_checked(project)
+    loaded = [origins.position for origins in resolved.origins.values()]
+    assert all(value is None for file in loaded for value in file.data.values())
+    [problem] = [p for p in resolved.problems if "plokki „puudub“ ei ole" in p.message]
+    assert problem.mark is not None and problem.mark.line == at + 1

@@ -133,6 +133,13 @@ class LoadedYaml:
             return self.start
         return mark_of(self.marks, loc)
 
+    def forget_values(self) -> None:
+        """Keep only the top-level keys of the data, which ``mark`` needs: once a file is
+        validated its model holds the values (positions by the thousand would otherwise
+        stay in memory twice)."""
+        if isinstance(self.data, dict):
+            self.data = dict.fromkeys(self.data)
+
     def __reduce__(self) -> tuple[Any, ...]:
         if self.origin is None:
             return (LoadedYaml, (self.path, self.data, self._marks))

@@ -202,6 +202,7 @@ class Shared:
         defaulted = frozenset(key for key in defaults if key in accepted) - set(loaded.data)
         data = {**{key: defaults[key] for key in defaulted}, **loaded.data}
         model, problems = validate(schema, loaded, data=data)
+        loaded.forget_values()  # the model has them now
         problems = [p for p in problems if p.field.split(".")[0].split("[")[0] not in defaulted]
         if model is None:
             return None, None, problems
