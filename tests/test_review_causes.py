@@ -84,7 +84,9 @@ def test_referenced_title_names_the_position(project: Path) -> None:
     assert (cause["kind"], cause["name"], cause["path"]) == ("title", "juht", "positions/juht.yaml")
     assert (cause["old"], cause["new"]) == ("Talituse juht", "Tiimijuht")
     md = report(project, "markdown")
-    assert "Põhjus: ametikoha „juht“ nimetus muutus: „Talituse juht“ → „Tiimijuht“" in md
+    where = f"positions/juht.yaml:{line_of(project / 'positions/juht.yaml', 'ametinimetus:')}"
+    assert cause["line"] is not None and f"{cause['path']}:{cause['line']}" == where
+    assert f"Põhjus: ametikoha {where} nimetus muutus: „Talituse juht“ → „Tiimijuht“." in md
     assert md.count("<del>Talituse juht</del><ins>Tiimijuht</ins>") == 1  # once for all
 
 
@@ -125,6 +127,8 @@ def test_two_causes_in_one_commit_give_two_groups(project: Path) -> None:
     by_kind = {g["cause"]["kind"]: g for g in found}
     assert by_kind["block"]["cause"]["item"] == "info"
     assert by_kind["default"]["cause"]["name"] == "muutmine"
+    assert by_kind["block"]["fields"] == ["rights"]  # not what else its positions changed
+    assert by_kind["default"]["fields"] == ["amendment"]
     assert all("ligipääs" in line for line in by_kind["block"]["lines"])
     assert not any("ligipääs" in line for line in by_kind["default"]["lines"])
     assert len(by_kind["default"]["positions"]) > len(by_kind["block"]["positions"])

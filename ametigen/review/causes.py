@@ -70,6 +70,8 @@ class Inputs:
     """Position → the fields it takes from the organisation file's defaults."""
     layouts: dict[str, str]
     titles: dict[str, str]
+    files: dict[str, LoadedYaml]
+    """Position → its file as loaded (for the line of its title)."""
 
 
 def inputs(resolved: Resolved, root: Path) -> Inputs:
@@ -107,6 +109,7 @@ def inputs(resolved: Resolved, root: Path) -> Inputs:
         defaulted={ident: origin.defaulted for ident, origin in resolved.origins.items()},
         layouts={ident: doc.layout for ident, doc in resolved.documents.items()},
         titles={ident: doc.title for ident, doc in resolved.documents.items()},
+        files={ident: origin.position for ident, origin in resolved.origins.items()},
     )
 
 
@@ -169,6 +172,8 @@ class Cause:
     line: int | None = None
     old_words: frozenset[str] = frozenset()
     new_words: frozenset[str] = frozenset()
+    texts: tuple[str, ...] = ()
+    """Every text it holds, before and after (to find the parts of a document it reaches)."""
 
     @property
     def where(self) -> str:
@@ -182,7 +187,7 @@ class Cause:
         if self.kind == "block":
             return f"plokk „{self.name}“, punkt „{self.item}“ {done} ({self.where})"
         if self.kind == "title":
-            return f"ametikoha „{self.name}“ nimetus {done}{values} ({self.where})"
+            return f"ametikoha {self.where} nimetus {done}{values}"
         if self.kind == "default":
             return f"ametigen.yaml vaikimisi „{self.name}“ {done}{values} ({self.where})"
         if self.kind == "organisation":
@@ -256,6 +261,7 @@ def _blocks(base: Inputs, head: Inputs) -> Iterator[Cause]:
                 line,
                 _tokens(before),
                 _tokens(after),
+                (*before, *after),
             )
 
 
@@ -302,6 +308,7 @@ def _setting(
         line,
         _tokens(before),
         _tokens(after),
+        (*before, *after),
     )
 
 
@@ -312,6 +319,11 @@ def _titles(base: Inputs, head: Inputs) -> Iterator[Cause]:
             continue
         reach = {ident} | {i for i, linked in base.links.items() if ident in linked}
         reach |= {i for i, linked in head.links.items() if ident in linked}
+        file = head.files.get(ident)
+        try:
+            line = file.marks.get(("ametinimetus",)) if file is not None else None
+        except OSError:  # the revision's copy is gone: the file is named without its line
+            line = None
         yield Cause(
             "title",
             f"positions/{ident}.yaml",
@@ -321,9 +333,10 @@ def _titles(base: Inputs, head: Inputs) -> Iterator[Cause]:
             old,
             new,
             frozenset(reach),
-            None,
+            line.line if line is not None else None,
             _tokens([old]),
             _tokens([new]),
+            (old, new),
         )
 
 
@@ -424,3 +437,37 @@ def explaining(
 def covering(causes: Sequence[Cause], positions: Sequence[str]) -> list[Cause]:
     """The causes that reach every one of ``positions``."""
     return [cause for cause in causes if cause.reach.issuperset(positions)]
+
+
+def touched(cause: Cause | None, docs: Iterable[object], fields: Sequence[str]) -> list[str]:
+    """Of a document's changed ``fields``, those that hold a text of ``cause`` in one of
+    ``docs`` (the document before and after); all of them when none does or it has no texts."""
+    if cause is None or not cause.texts:
+        return list(fields)
+    texts = [text.casefold() for text in cause.texts if text.strip()]
+    found = [
+        name
+        for name in fields
+        if any(
+            text in value.casefold()
+            for doc in docs
+            for value in _strings(getattr(doc, name, None))
+            for text in texts
+        )
+    ]
+    return found or list(fields)
+
+
+def _strings(value: object) -> Iterator[str]:
+    """The texts inside a part of a resolved document."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif hasattr(item, "__dataclass_fields__"):
+            stack.extend(getattr(item, name) for name in item.__dataclass_fields__)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ametigen.review.align import without_numbers
-from ametigen.review.causes import Cause, covering, explaining
+from ametigen.review.causes import Cause, covering, explaining, touched
 from ametigen.review.compare import LABELS, SUBSTANCE, Change
 from ametigen.review.words import Segment
 
@@ -127,6 +127,7 @@ def group(
                     first.setdefault(key, item)
         members = [changes_by_id[ident] for ident in shared]
         fields = [f for f in members[0].fields if all(f in m.fields for m in members)]
+        docs = [side.doc for side in (members[0].old, members[0].new) if side is not None]
         for key, cause in _attributed(shared, found, causes):
             bucket = buckets.setdefault(
                 id(cause) if cause is not None else shared, _Bucket(cause, {}, {}, {})
@@ -134,7 +135,8 @@ def group(
             bucket.positions.update(dict.fromkeys(shared))
             bucket.items.setdefault(key, first[key].text)
             word = first[key].word  # the Word template's own change, or the Markdown's
-            bucket.fields.update(dict.fromkeys(f for f in fields if (f == WORD) == word))
+            parts = [f for f in fields if (f == WORD) == word]
+            bucket.fields.update(dict.fromkeys(touched(cause, docs, parts)))
         grouped.update(found)
     groups = []
     for bucket in buckets.values():
