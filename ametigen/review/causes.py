@@ -17,22 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
-
 from ametigen.load.project import BLOCKS, LAYOUTS
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.resolve.blocks import prints_item
 from ametigen.review.words import Segment, words
-from ametigen.schema import (
-    Approval,
-    ExtraSection,
-    PositionRef,
-    Requirements,
-    Row,
-    Signer,
-    Task,
-    TaskFromBlock,
-)
+from ametigen.schema import PositionRef, declared_name
 
 if TYPE_CHECKING:
     from ametigen.resolve.resolve import Resolved
@@ -105,7 +94,7 @@ def inputs(resolved: Resolved, root: Path) -> Inputs:
         block_lines=block_lines,
         templates=templates,
         uses=dict(resolved.uses),
-        links={ident: _links(model) for ident, model in resolved.positions.items()},
+        links={ident: _links(resolved, ident) for ident in resolved.positions},
         defaulted={ident: origin.defaulted for ident, origin in resolved.origins.items()},
         layouts={ident: doc.layout for ident, doc in resolved.documents.items()},
         titles={ident: doc.title for ident, doc in resolved.documents.items()},
@@ -126,30 +115,18 @@ def _lines(loaded: LoadedYaml) -> dict[tuple[str, ...], int]:
     }
 
 
-_NO_REFERENCES = (Task, Requirements, Row, ExtraSection, Approval, Signer, TaskFromBlock)
-"""Parts of a position that hold only texts and block references (not searched for links)."""
-
-
-def _links(model: BaseModel) -> frozenset[str]:
-    """The positions a position refers to (people fields and declared reference fields)."""
-    links: set[str] = set()
-    stack: list[object] = [model]
-    while stack:
-        found = stack.pop()
-        if isinstance(found, PositionRef):
-            links.add(found.position)
-            continue
-        if isinstance(found, _NO_REFERENCES):
-            continue
-        if isinstance(found, BaseModel):
-            values: Iterable[object] = found.__dict__.values()
-        elif isinstance(found, list | tuple):
-            values = found
-        elif isinstance(found, dict):
-            values = found.values()
-        else:
-            continue
-        stack.extend(value for value in values if not isinstance(value, str))
+def _links(resolved: Resolved, ident: str) -> frozenset[str]:
+    """The positions a position refers to: in its people fields (as the organisation checks
+    read them) and in the reference fields its layout declares."""
+    summary = resolved.summaries.get(ident)
+    links = {target for _, target, _ in summary.links if target} if summary else set()
+    document = resolved.documents.get(ident)
+    layout = resolved.layouts.get(document.layout) if document else None
+    model = resolved.positions[ident]
+    for entry in layout.spec.fields if layout else ():
+        value = getattr(model, declared_name(entry.key), None)
+        if isinstance(value, PositionRef):
+            links.add(value.position)
     return frozenset(links)
 
 
