@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ametigen.errors import AmetigenError, Problem, SourceErrors
 from ametigen.parallel import map_parallel
@@ -40,6 +40,11 @@ class LayoutSource:
     name: str
     folder: Path
     spec: Layout
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent to another process without the position model made from it (a class made at
+        run time does not pickle; the receiver makes it again when it needs it)."""
+        return {key: value for key, value in self.__dict__.items() if key != "position_model"}
 
     @cached_property
     def position_model(self) -> type[Position]:
