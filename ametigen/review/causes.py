@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ametigen.load.project import BLOCKS, LAYOUTS
-from ametigen.load.yamlfile import LoadedYaml
+from ametigen.errors import SourceErrors
+from ametigen.load.project import BLOCKS, LAYOUTS, POSITIONS
+from ametigen.load.yamlfile import LoadedYaml, load_yaml_text
 from ametigen.resolve.blocks import prints_item
 from ametigen.review.words import Segment, words
 from ametigen.schema import PositionRef, declared_name
@@ -59,8 +60,8 @@ class Inputs:
     """Position → the fields it takes from the organisation file's defaults."""
     layouts: dict[str, str]
     titles: dict[str, str]
-    files: dict[str, LoadedYaml]
-    """Position → its file as loaded (for the line of its title)."""
+    root: Path
+    """The project folder (while the snapshot lives), where a title's line is looked up."""
 
 
 def inputs(resolved: Resolved, root: Path) -> Inputs:
@@ -98,7 +99,7 @@ def inputs(resolved: Resolved, root: Path) -> Inputs:
         defaulted={ident: origin.defaulted for ident, origin in resolved.origins.items()},
         layouts={ident: doc.layout for ident, doc in resolved.documents.items()},
         titles={ident: doc.title for ident, doc in resolved.documents.items()},
-        files={ident: origin.position for ident, origin in resolved.origins.items()},
+        root=root,
     )
 
 
@@ -296,11 +297,6 @@ def _titles(base: Inputs, head: Inputs) -> Iterator[Cause]:
             continue
         reach = {ident} | {i for i, linked in base.links.items() if ident in linked}
         reach |= {i for i, linked in head.links.items() if ident in linked}
-        file = head.files.get(ident)
-        try:
-            line = file.marks.get(("ametinimetus",)) if file is not None else None
-        except OSError:  # the revision's copy is gone: the file is named without its line
-            line = None
         yield Cause(
             "title",
             f"positions/{ident}.yaml",
@@ -310,11 +306,19 @@ def _titles(base: Inputs, head: Inputs) -> Iterator[Cause]:
             old,
             new,
             frozenset(reach),
-            line.line if line is not None else None,
+            _line(head.root / POSITIONS / f"{ident}.yaml", ("ametinimetus",)),
             _tokens([old]),
             _tokens([new]),
             (old, new),
         )
+
+
+def _line(path: Path, key: tuple[str, ...]) -> int | None:
+    """The line of ``key`` in the YAML file ``path``; None when it cannot be read."""
+    try:
+        return load_yaml_text(path.read_bytes(), path).marks[key].line
+    except (OSError, SourceErrors, KeyError):
+        return None
 
 
 def _templates(base: Inputs, head: Inputs) -> Iterator[Cause]:
