@@ -40,10 +40,11 @@ from ametigen.load.project import POSITIONS
 if TYPE_CHECKING:  # resolving imports the schema (pydantic): not for a build with no changes
     from ametigen.resolve.resolve import Resolved
 
-PARTIAL_SHARE = 0.9
-"""Above this share of all positions to read again, reading them all is as cheap and simpler
-(the partial way reads the edited positions first, then those they reach; a block edit reads
-only those that use what changed)."""
+PARTIAL_SHARE = 0.5
+"""Above this share of all positions to read again, reading them all is as cheap and simpler;
+and the partial way holds the documents it resolves in this process, where a full resolution
+keeps none (at 10,000 positions, a block edit that reads 4,062 peaked at 302 MB, a full build
+at 155 MB)."""
 
 
 @dataclass
