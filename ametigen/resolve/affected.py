@@ -43,8 +43,7 @@ if TYPE_CHECKING:  # resolving imports the schema (pydantic): not for a build wi
 PARTIAL_SHARE = 0.5
 """Above this share of all positions to read again, reading them all is as cheap and simpler;
 and the partial way holds the documents it resolves in this process, where a full resolution
-keeps none (at 10,000 positions, a block edit that reads 4,062 peaked at 302 MB, a full build
-at 155 MB)."""
+keeps none (see BENCHMARKS.md, fifth round)."""
 
 
 @dataclass
