@@ -235,7 +235,9 @@ def test_block_change_is_grouped_by_cause(project: Path) -> None:
     assert "Muutunud ühised lähtefailid: `templates/blocks/oigused.yaml`." in md
     assert f"### Ühine muudatus 1: {len(users)} ametikohta" in md
     assert md.count("<del>ligipääse</del><ins>ligipääs</ins>") == 1  # once, for all of them
-    assert f"| ühine muudatus 1 | {len(users)} ametikohta | muudetud | muu | õigused |" in md
+    cause = "põhjus: plokk „oigused“, punkt „info“ muutus (templates/blocks/oigused.yaml:5)"
+    row = f"| ühine muudatus 1 | {len(users)} ametikohta; {cause} | muudetud | muu | õigused |"
+    assert row in md
     assert md.count("\n### `") == 1  # only the position with a change of its own
     own = md[md.index("### `oiguse-ja-jarelevalve/ekspert`") :]
     assert "Oma muudatused (peale ühiste):" in own and "<del>Muude</del><ins>Teiste</ins>" in own

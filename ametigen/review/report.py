@@ -139,7 +139,7 @@ def markdown(diff: Diff, limit: int | None = None, full_at: str | None = None) -
         "|---|---|---|---|---|",
     ]
     own = [change for change in diff.changes if not grouping.covered(change)]
-    rows = [_group_row(number, g) for number, g in enumerate(grouping.groups, 1)]
+    rows = [_group_row(diff, number, g) for number, g in enumerate(grouping.groups, 1)]
     rows += [_row(change) for change in own]
     sections = [_group_section(diff, n, g) for n, g in enumerate(grouping.groups, 1)]
     sections += [_section(diff, change, grouping.own_part(change.ident)) for change in own]
@@ -172,13 +172,13 @@ def _row(change: Change) -> str:
     )
 
 
-def _group_row(number: int, shared: Group) -> str:
+def _group_row(diff: Diff, number: int, shared: Group) -> str:
+    """A shared change's row: its cause stays readable when a shortened report drops the
+    sections."""
     liik = "**sisuline**" if shared.substance else "muu"
     labels = ", ".join(shared.labels) or _unlabelled(shared)
-    return (
-        f"| ühine muudatus {number} | {len(shared.positions)} ametikohta | muudetud | {liik} "
-        f"| {_escape(labels)} |"
-    )
+    reach = f"{len(shared.positions)} ametikohta; põhjus: {cause_text(diff, shared)}"
+    return f"| ühine muudatus {number} | {_escape(reach)} | muudetud | {liik} | {_escape(labels)} |"
 
 
 def _group_section(diff: Diff, number: int, shared: Group) -> str:
