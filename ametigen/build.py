@@ -168,7 +168,8 @@ def _build(
             old = state.entries.get(ident)
             entries[ident] = Entry("", old.fingerprint if old else "", resolution.summaries[ident])
     jobs = [ident for ident in made if ident in wanted]
-    report.unchanged += [ident for ident in selected if ident not in set(made)]
+    resolved_now = set(made)
+    report.unchanged += [ident for ident in selected if ident not in resolved_now]
 
     remove_leftovers(out / "md", out / "docx")
     try:
