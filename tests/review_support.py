@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from tests.support import copy_project
@@ -17,14 +21,30 @@ def git(repo: Path, *args: str) -> str:
 
 
 def make_repo(tmp_path: Path, subfolder: str = "juhendid") -> Path:
-    """A git repository whose ``subfolder`` holds the project; returns the project folder."""
+    """A git repository whose ``subfolder`` holds the project; returns the project folder.
+
+    Its one commit ("alguses") is the same in every test (same files, author and date): it is
+    made once per process, and each test's repository borrows its objects (``clone
+    --shared``), without hook samples. A test's tree is then a few dozen files, not two
+    hundred: pytest deletes them all again, at a millisecond a file on this machine's disk.
+    """
     repo = tmp_path / "repo"
+    git(tmp_path, "clone", "-q", "--shared", "--template=", str(_first(subfolder)), str(repo))
+    git(repo, "remote", "remove", "origin")  # as if made here: no origin/main
+    return repo / subfolder
+
+
+@functools.cache
+def _first(subfolder: str) -> Path:
+    """A repository with the project in ``subfolder``, committed once ("alguses")."""
+    repo = Path(tempfile.mkdtemp(prefix="ametigen-test-repo-"))
+    atexit.register(shutil.rmtree, repo, ignore_errors=True)
     project = repo / subfolder
-    project.mkdir(parents=True)
+    project.mkdir(parents=True, exist_ok=True)
     copy_project(project)
-    git(repo, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main", "--template=")
     commit(project, "alguses")
-    return project
+    return repo
 
 
 def commit(
