@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -394,6 +394,10 @@ class SectionTitles(Source):
 class Position(Source):
     """One job description (ametijuhend): a file under positions/."""
 
+    references: ClassVar[tuple[str, ...]] = ()
+    """The keys of the layout's declared reference fields (see :func:`position_model`): each
+    holds one person, as ``vahetu_juht`` does."""
+
     layout: Text | None = Field(
         default=None, alias="kujundus", description="Kujundus (kaust templates/layouts/ all)."
     )
@@ -728,6 +732,7 @@ def position_model(fields: Sequence[DeclaredField]) -> type[Position]:
     model: type[Position] = create_model(
         "Position", __base__=Position, __doc__=Position.__doc__, **definitions
     )
+    model.references = tuple(entry.key for entry in fields if entry.kind == "reference")
     return model
 
 

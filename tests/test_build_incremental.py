@@ -16,6 +16,8 @@ from ametigen.build import build
 from ametigen.incremental import STATE_FILE
 from tests.support import SEEDS
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 
 def files(folder: Path) -> dict[str, bytes]:
     return {
@@ -175,6 +177,53 @@ def test_a_referenced_title_change_rebuilds_the_referring_document(project: Path
     assert "**Vahetu juht:** Direktor" in (
         project / "build/md/oiguse-ja-jarelevalve/ekspert.md"
     ).read_text("utf-8")
+
+
+def test_a_title_printed_through_a_declared_reference_field_is_followed(
+    project: Path, tmp_path: Path
+) -> None:
+    """A layout's own reference field prints a title as a people field does: an incremental
+    build renders the referring position again (it kept the old title once)."""
+    import shutil
+
+    from tests.support import write_tree
+
+    shutil.copytree(FIXTURES / "layouts/juhindub", project / "templates/layouts/juhindub")
+    inspector = """\
+        kujundus: juhindub
+        ametinimetus: Inspektor
+        struktuuriüksus: Järelevalve osakond
+        teenistuskoha_asukoht: Tartu
+        ametisse_nimetab: {ametikoht: direktor}
+        eesmärk: Järelevalve.
+        juhindub: [ravimiseadusest]
+        ülesanded:
+          - ülesanne: Paikvaatlused.
+        nõuded: {haridus: Kõrgharidus.}
+        """
+    director = """\
+        ametinimetus: Peadirektor
+        struktuuriüksus: Juhtkond
+        eesmärk: Ameti juhtimine.
+        ülesanded:
+          - ülesanne: Juhtimine.
+        """
+    write_tree(
+        project,
+        {
+            "positions/inspektor.yaml": inspector,
+            "positions/direktor.yaml": director,
+        },
+    )
+    build(project)
+    edit(project / "positions/direktor.yaml", "ametinimetus: Peadirektor", "ametinimetus: Direktor")
+    report = build(project)
+    assert report.built == ["direktor", "inspektor"]
+    text = (project / "build/md/inspektor.md").read_text("utf-8")
+    assert "Direktor" in text and "Peadirektor" not in text
+    clean = tmp_path / "clean"
+    build(project, out=clean)
+    assert files(project / "build") == files(clean)
 
 
 def test_title_and_reference_edits_read_only_the_positions_they_reach(

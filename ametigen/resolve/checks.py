@@ -18,7 +18,7 @@ from ametigen.errors import Problem
 from ametigen.incremental import Summary
 from ametigen.resolve.resolve import Origins, Resolved
 from ametigen.resolve.where import Where
-from ametigen.schema import Position, PositionRef
+from ametigen.schema import Position, PositionRef, declared_name
 
 # Pairs of fields that must name each other: (field, its counterpart in the other position).
 _MIRRORS = (
@@ -27,7 +27,10 @@ _MIRRORS = (
     ("asendab", "asendaja"),
     ("asendaja", "asendab"),
 )
-_PEOPLE = ("vahetu_juht", "alluvad", "asendab", "asendaja")
+_COUNTERPARTS = dict(_MIRRORS)
+_LISTS = frozenset({"alluvad", "asendab", "asendaja"})
+"""The people fields that hold a list; the others (``vahetu_juht``, a layout's declared
+reference fields) hold one person."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class Person:
         mentions = []
         for key, target, text in summary.links:
             where = origins.where(key)
-            if key != "vahetu_juht":  # a list: each entry at its place
+            if key in _LISTS:  # a list: each entry at its place
                 counts[key] = counts.get(key, -1) + 1
                 where = where.at(counts[key])
             mentions.append(Mention(key, target, text, where))
@@ -131,6 +134,8 @@ def check_people(
             if mention.target == ident:
                 problems.append(where.problem("ametikoht ei saa viidata iseendale"))
             elif mention.target is not None and mention.target in people:
+                if mention.field not in _COUNTERPARTS:
+                    continue  # a declared reference field: nothing names it back
                 problems += _mirror(ident, mention, where, people[mention.target].mentions)
             elif mention.text is not None and mention.text in by_title:
                 near = sorted(
@@ -186,32 +191,33 @@ def _within(inner: str, outer: str) -> bool:
 
 
 def _mentions(model: Position, origins: Origins) -> Iterator[Mention]:
-    for key in _PEOPLE:
+    """The entries of the position's people fields and of its layout's declared reference
+    fields, in order, each where it is written."""
+    for key, entries in _people(model):
         where = origins.where(key)
-        if key == "vahetu_juht":
-            entries = [] if model.manager is None else [model.manager]
-            places = [where] * len(entries)
-        else:
-            entries = list(_people(model, key))
-            places = [where.at(index) for index in range(len(entries))]
-        for entry, place in zip(entries, places, strict=True):
+        single = key not in _LISTS
+        for index, entry in enumerate(entries):
+            place = where if single else where.at(index)
             if isinstance(entry, PositionRef):
                 yield Mention(key, entry.position, None, place)
             else:
                 yield Mention(key, None, entry, place)
 
 
-def _people(model: Position, key: str) -> list[str | PositionRef]:
-    return {
-        "alluvad": model.subordinates,
-        "asendab": model.substitutes_for,
-        "asendaja": model.substituted_by,
-    }[key]
+def _people(model: Position) -> Iterator[tuple[str, list[str | PositionRef]]]:
+    """Each people field with its entries (a field that holds one person: none or one)."""
+    yield "vahetu_juht", [] if model.manager is None else [model.manager]
+    yield "alluvad", list(model.subordinates)
+    yield "asendab", list(model.substitutes_for)
+    yield "asendaja", list(model.substituted_by)
+    for key in model.references:
+        value = getattr(model, declared_name(key), None)
+        yield key, [] if value is None else [value]
 
 
 def _mirror(ident: str, mention: Mention, where: Where, other: list[Mention]) -> list[Problem]:
     """``mention`` in ``ident`` names another position: it must name ``ident`` back."""
-    counterpart = dict(_MIRRORS)[mention.field]
+    counterpart = _COUNTERPARTS[mention.field]
     back = [m for m in other if m.field == counterpart]
     if any(m.target == ident for m in back):
         return []

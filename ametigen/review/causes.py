@@ -22,7 +22,6 @@ from ametigen.load.project import BLOCKS, LAYOUTS, POSITIONS
 from ametigen.load.yamlfile import LoadedYaml, load_yaml_text
 from ametigen.resolve.blocks import prints_item
 from ametigen.review.words import Segment, words
-from ametigen.schema import PositionRef, declared_name
 
 if TYPE_CHECKING:
     from ametigen.resolve.resolve import Resolved
@@ -117,18 +116,10 @@ def _lines(loaded: LoadedYaml) -> dict[tuple[str, ...], int]:
 
 
 def _links(resolved: Resolved, ident: str) -> frozenset[str]:
-    """The positions a position refers to: in its people fields (as the organisation checks
-    read them) and in the reference fields its layout declares."""
+    """The positions a position refers to: in its people fields and in the reference fields
+    its layout declares (as the organisation checks read them)."""
     summary = resolved.summaries.get(ident)
-    links = {target for _, target, _ in summary.links if target} if summary else set()
-    document = resolved.documents.get(ident)
-    layout = resolved.layouts.get(document.layout) if document else None
-    model = resolved.positions[ident]
-    for entry in layout.spec.fields if layout else ():
-        value = getattr(model, declared_name(entry.key), None)
-        if isinstance(value, PositionRef):
-            links.add(value.position)
-    return frozenset(links)
+    return frozenset(target for _, target, _ in summary.links if target) if summary else frozenset()
 
 
 @dataclass(frozen=True)
