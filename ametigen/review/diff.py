@@ -7,6 +7,7 @@ every position that uses it, and only there.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -16,7 +17,14 @@ from ametigen.parallel import Background, map_parallel
 from ametigen.render.cache import TemplateCache
 from ametigen.review.causes import Cause, find, template_cause
 from ametigen.review.compare import Change, TemplateChange, compare
-from ametigen.review.revision import Revision, changed_sources, materialise, revision, revisions
+from ametigen.review.revision import (
+    Revision,
+    changed_sources,
+    extract,
+    materialise,
+    revision,
+    revisions,
+)
 from ametigen.review.snapshot import Snapshot, snapshot
 from ametigen.review.words import Line, unified
 
@@ -111,11 +119,13 @@ def load(
 def load_both(
     project: Path, base: Revision, head: Revision, cache: TemplateCache | None = None
 ) -> tuple[Snapshot, Snapshot]:
-    """The snapshots of both revisions: BASE's made in a second process (where workers fork)
-    while this one makes HEAD's. ``cache`` keeps prepared templates of the working tree."""
-    folder, keeper = materialise(project, base.commit)
+    """The snapshots of both revisions: BASE's copied out of git and made in a second process
+    (where workers fork) while this one makes HEAD's. ``cache`` keeps prepared templates of the
+    working tree."""
+    keeper = tempfile.TemporaryDirectory(prefix="ametigen-rev-") if base.commit else None
     try:
-        with Background(partial(snapshot, folder, base.label)) as made:
+        made_base = partial(_snapshot_at, project, base, Path(keeper.name) if keeper else None)
+        with Background(made_base) as made:
             try:
                 new = load(project, head, cache if head.commit is None else None)
             except AmetigenError:
@@ -128,6 +138,13 @@ def load_both(
         raise
     old.folder = keeper  # the copy lives as long as the snapshot
     return old, new
+
+
+def _snapshot_at(project: Path, side: Revision, folder: Path | None) -> Snapshot:
+    """The snapshot of ``side``, its project copied into ``folder`` (None: the working tree)."""
+    if side.commit is None or folder is None:
+        return snapshot(project, side.label)
+    return snapshot(extract(project, side.commit, folder), side.label)
 
 
 def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:

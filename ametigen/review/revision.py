@@ -119,23 +119,28 @@ def materialise(
     its ``cleanup()``, or when it is no longer referenced); the working tree and None for None."""
     if revision is None:
         return project, None
+    keeper = tempfile.TemporaryDirectory(prefix="ametigen-rev-")
+    try:
+        return extract(project, revision, Path(keeper.name)), keeper
+    except BaseException:
+        keeper.cleanup()
+        raise
+
+
+def extract(project: Path, revision: str, folder: Path) -> Path:
+    """The project folder at ``revision``, written as ``folder``/project."""
     commit = commit_id(project, revision)
     prefix = show_prefix(project)
     top = Path(git(project, "rev-parse", "--show-toplevel").decode("utf-8").strip())
     listing = git(top, "ls-tree", "--name-only", "-z", f"{commit}:{prefix}")
     names = [name for name in listing.decode("utf-8").split("\0") if name in PROJECT_PARTS]
-    keeper = tempfile.TemporaryDirectory(prefix="ametigen-rev-")
-    try:
-        target = Path(keeper.name) / "project"
-        target.mkdir()
-        if names:
-            archive = git(top, "archive", "--format=tar", f"{commit}:{prefix}", *names)
-            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-                tar.extractall(target, filter="data")
-    except BaseException:
-        keeper.cleanup()
-        raise
-    return target, keeper
+    target = folder / "project"
+    target.mkdir()
+    if names:
+        archive = git(top, "archive", "--format=tar", f"{commit}:{prefix}", *names)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(target, filter="data")
+    return target
 
 
 WORKING_TREE = "tööpuu"
