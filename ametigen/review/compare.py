@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from ametigen.parallel import map_parallel
@@ -198,6 +199,23 @@ def _unnumbered(tasks: Iterable[object]) -> list[object]:
     return [dataclasses.replace(task, number="") for task in tasks]  # type: ignore[type-var]
 
 
+RENAMES_PER_WORKER = 8
+"""Removed positions per worker below which their rename candidates are found here."""
+
+
+def _similar(
+    added: list[tuple[str, list[str]]], removed: tuple[str, list[str]]
+) -> list[tuple[float, str, str]]:
+    """(-similarity, old id, new id) of the added positions at least 90 % like a removed one."""
+    old_ident, old_lines = removed
+    found = []
+    for ident, new_lines in added:
+        ratio = similarity(old_lines, new_lines, RENAME_SIMILARITY)
+        if ratio:
+            found.append((-ratio, old_ident, ident))
+    return found
+
+
 def _renames(removed: dict[str, Position], added: dict[str, Position]) -> list[tuple[str, str]]:
     """Pairs (old id, new id) whose text is identical or at least 90 % similar, best first.
 
@@ -217,14 +235,11 @@ def _renames(removed: dict[str, Position], added: dict[str, Position]) -> list[t
             rest_old.append(old_ident)
     paired_new = {ident for _, ident in pairs}
     rest_new = [ident for ident in added if ident not in paired_new]
-    lines = {ident: added[ident].markdown.splitlines() for ident in rest_new}
-    candidates = []
-    for old_ident in rest_old:
-        old_lines = removed[old_ident].markdown.splitlines()
-        for ident in rest_new:
-            ratio = similarity(old_lines, lines[ident], RENAME_SIMILARITY)
-            if ratio:
-                candidates.append((-ratio, old_ident, ident))
+    lines = [(ident, added[ident].markdown.splitlines()) for ident in rest_new]
+    olds = [(ident, removed[ident].markdown.splitlines()) for ident in rest_old]
+    # every removed position against every added one: on every core
+    scores = map_parallel(partial(_similar, lines), olds, per_worker=RENAMES_PER_WORKER)
+    candidates = [candidate for found in scores for candidate in found]
     used_old, used_new = set(), set()
     for _, old_ident, ident in sorted(candidates):
         if old_ident not in used_old and ident not in used_new:
