@@ -54,18 +54,20 @@ def held() -> Iterator[None]:
 
 @contextlib.contextmanager
 def starting_workers() -> Iterator[None]:
-    """Processes started within the block begin with Ctrl-C blocked, until :func:`in_worker`
-    ignores it: a terminal's Ctrl-C reaches every process of the group, and a worker that
-    starts just then would print a traceback. This process gets a Ctrl-C of that moment right
-    after the block. (POSIX; Windows has no signal mask, and there it may print one.)"""
+    """Processes started within the block begin with the interrupts blocked, until
+    :func:`in_worker` sets what they do there: a terminal's Ctrl-C reaches every process of the
+    group, and the SIGTERM that stops the workers may reach one that has just started; either
+    would otherwise raise in the new worker, with this process's handlers, and print a
+    traceback. This process gets an interrupt of that moment right after the block. (POSIX;
+    Windows has no signal mask, and there it may print one.)"""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
 
 
 def in_worker() -> None:
@@ -75,7 +77,7 @@ def in_worker() -> None:
         with contextlib.suppress(OSError, ValueError):
             signal.signal(number, signal.SIG_DFL if number == signal.SIGTERM else signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # see starting_workers
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)  # see starting_workers
 
 
 @contextlib.contextmanager

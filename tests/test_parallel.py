@@ -150,3 +150,32 @@ def test_a_local_function_runs_here_when_workers_cannot_inherit_it(
         return number, os.getpid()
 
     assert list(map_parallel(where, range(10), per_worker=1)) == [(n, here) for n in range(10)]
+
+
+STOPPED_AS_IT_STARTS = """
+import os, signal, time
+from ametigen import interrupts
+
+with interrupts.stop_on_terminate():  # the build's own handler: SIGTERM raises
+    with interrupts.starting_workers():
+        pid = os.fork()
+        if pid == 0:  # a worker, stopped before it has set its handlers
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.1)
+            interrupts.in_worker()
+            time.sleep(10)
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    print(os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX")
+def test_a_worker_stopped_as_it_starts_ends_quietly() -> None:
+    """The SIGTERM that stops the workers may reach one that has just started: it must end by
+    that signal, not raise with the parent's handler and print a traceback."""
+    done = subprocess.run(
+        [sys.executable, "-c", STOPPED_AS_IT_STARTS], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == str(-signal.SIGTERM), done.stderr
+    assert "Traceback" not in done.stderr
