@@ -164,8 +164,9 @@ def _load(root: Path, path: Path) -> LoadedYaml | list[Problem]:
     from ametigen.load.yamlfile import load_yaml_text
 
     relative = path.relative_to(root) if path.is_absolute() else path
+    full = root / relative
     try:
-        loaded = load_yaml_text((root / relative).read_bytes(), relative, origin=root / relative)
+        loaded = load_yaml_text(full.read_bytes(), relative, origin=full)
     except OSError as error:
         return [Problem(relative, f"faili ei saa lugeda: {error.strerror}")]
     except SourceErrors as error:

@@ -73,7 +73,7 @@ class Positions:
         entries used, as far as they can be had), with every problem found on the way."""
         reader = Reader(self.root)
         out = Resolved(problems=reader.problems)
-        loaded = reader.read(self.root / position_path(ident))
+        loaded = reader.read(position_path(ident))
         if loaded is None:
             return out
         model, origins, problems = self.shared.validate(loaded)
