@@ -2,10 +2,13 @@
 
 All sources are checked first; if anything is wrong nothing is written. Then each document is
 rendered in memory — on every core when there are many — and only then written, each file
-atomically. The build is incremental, from content (see :mod:`ametigen.incremental`): with
-nothing changed it only hashes the sources; after edits of positions or blocks only the
-positions they reach are loaded and resolved (:mod:`ametigen.resolve.affected`); and a document
-is rendered only when a fingerprint of its inputs changed.
+atomically. A full build checks on every core keeping no document (see
+:mod:`ametigen.resolve.each`); each render worker then resolves its position again, with every
+title known, and holds its document only while it renders it. The build is incremental, from
+content (see :mod:`ametigen.incremental`): with nothing changed it only hashes the sources;
+after edits of positions or blocks only the positions they reach are loaded and resolved
+(:mod:`ametigen.resolve.affected`); and a document is rendered only when a fingerprint of its
+inputs changed.
 """
 
 from __future__ import annotations
