@@ -34,7 +34,6 @@ from ametigen.load.project import POSITIONS, LayoutSource, files_by_id, find_roo
 from ametigen.parallel import map_parallel
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.affected import ordered, resolve_all, resolve_changed
-from ametigen.resolve.each import Positions
 from ametigen.write import (
     Staged,
     exclusive,
@@ -47,6 +46,7 @@ from ametigen.write import (
 if TYPE_CHECKING:
     from ametigen.render.cache import TemplateCache
     from ametigen.resolve.document import Document
+    from ametigen.resolve.each import Positions
     from ametigen.resolve.resolve import Resolved
 
 PARALLEL_FROM = 48
@@ -173,6 +173,8 @@ def _build(
     jobs = [ident for ident in made if ident in wanted]
     resolved_now = set(made)
     report.unchanged += [ident for ident in selected if ident not in resolved_now]
+
+    from ametigen.resolve.each import Positions  # (validation: not for a build with no changes)
 
     remove_leftovers(out / "md", out / "docx")
     try:

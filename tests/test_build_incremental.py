@@ -282,3 +282,28 @@ def test_macro_org_and_epoch_changes_rebuild_everything(project: Path) -> None:
     assert len(build(project).built) == len(SEEDS)
     assert len(build(project, epoch=1_700_000_000).built) == len(SEEDS)
     assert build(project, epoch=1_700_000_000).built == []
+
+
+NOTHING_HEAVY = """
+import sys
+from ametigen.build import build
+
+report = build(__import__("pathlib").Path(sys.argv[1]))
+assert not report.built, report.built
+heavy = sorted({"pydantic", "jinja2", "docxtpl", "yaml", "lxml"} & set(sys.modules))
+print(" ".join(heavy) or "none")
+"""
+
+
+def test_a_build_with_nothing_changed_imports_nothing_heavy(project: Path) -> None:
+    """Nothing changed: the sources are hashed and compared with the state, nothing else (no
+    validation, templates or YAML are even imported)."""
+    import subprocess
+    import sys
+
+    build(project)
+    done = subprocess.run(
+        [sys.executable, "-c", NOTHING_HEAVY, str(project)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "none"
