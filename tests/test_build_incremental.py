@@ -12,6 +12,7 @@ import pytest
 
 import ametigen.build
 import ametigen.parallel
+import ametigen.pipeline
 from ametigen.build import build
 from ametigen.incremental import STATE_FILE
 from tests.support import SEEDS
@@ -31,6 +32,24 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def partial_reads(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The sets of positions each later build reads (resolves) again; a build that would
+    resolve every position fails instead."""
+
+    def everything(root: Path) -> None:
+        raise AssertionError("an edit should not resolve every position")
+
+    read: list[set[str]] = []
+    resolve_some = ametigen.pipeline.resolve_some
+    monkeypatch.setattr(ametigen.build, "resolve_all", everything)
+    monkeypatch.setattr(
+        ametigen.pipeline,
+        "resolve_some",
+        lambda root, only, known: read.append(set(only)) or resolve_some(root, only, known),
+    )
+    return read
 
 
 def test_nothing_changed_renders_nothing(project: Path) -> None:
@@ -65,23 +84,12 @@ def test_block_edit_renders_exactly_its_users(project: Path) -> None:
 def test_block_edits_read_only_the_positions_that_use_the_entry(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ametigen.pipeline
     import ametigen.resolve.affected
 
     build(project)
     monkeypatch.setattr(ametigen.resolve.affected, "PARTIAL_SHARE", 1.0)  # five are few
 
-    def everything(root: Path) -> None:
-        raise AssertionError("a block edit should not resolve every position")
-
-    read: list[set[str]] = []
-    resolve_some = ametigen.pipeline.resolve_some
-    monkeypatch.setattr(ametigen.build, "resolve_all", everything)
-    monkeypatch.setattr(
-        ametigen.pipeline,
-        "resolve_some",
-        lambda root, only, known: read.append(set(only)) or resolve_some(root, only, known),
-    )
+    read = partial_reads(monkeypatch)
     texts = project / "templates/blocks/tekstid.yaml"
     edit(texts, "Töövahenditeks on töötaja", "Töövahenditeks on teenistuja")  # one user
     assert build(project).built == ["teenuste/osakonnajuhataja"]
@@ -229,8 +237,6 @@ def test_a_title_printed_through_a_declared_reference_field_is_followed(
 def test_title_and_reference_edits_read_only_the_positions_they_reach(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ametigen.pipeline
-
     expert = project / "positions/oiguse-ja-jarelevalve/ekspert.yaml"
     edit(expert, "vahetu_juht: Juhtivspetsialist", "vahetu_juht: Osakonnajuhataja")
     edit(
@@ -241,17 +247,7 @@ def test_title_and_reference_edits_read_only_the_positions_they_reach(
     looks_like = "on ametikoha nimetus"
     assert any(looks_like in p.message for p in build(project).warnings)  # a title, nearby
 
-    def everything(root: Path) -> None:
-        raise AssertionError("an edit of positions should not resolve them all")
-
-    read: list[set[str]] = []
-    resolve_some = ametigen.pipeline.resolve_some
-    monkeypatch.setattr(ametigen.build, "resolve_all", everything)
-    monkeypatch.setattr(
-        ametigen.pipeline,
-        "resolve_some",
-        lambda root, only, known: read.append(set(only)) or resolve_some(root, only, known),
-    )
+    read = partial_reads(monkeypatch)
     head = project / "positions/teenuste/osakonnajuhataja.yaml"
     edit(head, "ametinimetus: Osakonnajuhataja", "ametinimetus: Direktor")
     report = build(project)

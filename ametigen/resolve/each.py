@@ -24,7 +24,6 @@ from ametigen.errors import Problem
 from ametigen.load.project import POSITIONS, Reader, load_sources, position_files
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.parallel import map_parallel
-from ametigen.resolve.blocks import entry_hashes
 from ametigen.resolve.checks import Person, check_organisation
 from ametigen.resolve.resolve import Origins, Resolved, SetFields, Shared, set_fields, unique
 
@@ -132,14 +131,7 @@ def resolve_everywhere(sources: Sources) -> Resolved:
     resolved, on every core, and the checks between them; the result keeps no documents (see
     the module's description)."""
     root = sources.root
-    out = Resolved(
-        layouts=sources.layouts,
-        problems=list(sources.problems),
-        checks=sources.org.checks,
-        org_file=sources.org_file,
-        blocks=sources.blocks,
-        block_entries=entry_hashes(sources.blocks),
-    )
+    out = Resolved.start(sources)
     files = position_files(root)
     positions = Positions(root, Shared(sources, out.problems))
     work = CheckOne(positions, Present(frozenset(files)))

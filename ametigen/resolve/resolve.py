@@ -67,6 +67,18 @@ class Resolved:
     """The fields each position with a document sets, for the probe's warning about fields
     its layout never prints."""
 
+    @classmethod
+    def start(cls, sources: Sources) -> Resolved:
+        """Nothing resolved yet of ``sources``: their layouts, problems, settings and blocks."""
+        return cls(
+            layouts=sources.layouts,
+            problems=list(sources.problems),
+            checks=sources.org.checks,
+            org_file=sources.org_file,
+            blocks=sources.blocks,
+            block_entries=entry_hashes(sources.blocks),
+        )
+
 
 @dataclass(frozen=True)
 class Origins:
@@ -150,15 +162,8 @@ def resolve_project(sources: Sources, known: Mapping[str, str] | None = None) ->
 
     ``known`` gives the titles of positions not in ``sources`` (an incremental build).
     """
-    out = Resolved(
-        layouts=sources.layouts,
-        problems=list(sources.problems),
-        checks=sources.org.checks,
-        org_file=sources.org_file,
-        blocks=sources.blocks,
-    )
+    out = Resolved.start(sources)
     shared = Shared(sources, out.problems)
-    out.block_entries = entry_hashes(sources.blocks)
     for ident, loaded in sources.positions.items():
         model, origins, problems = shared.validate(loaded)
         out.problems += problems
