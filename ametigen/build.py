@@ -36,11 +36,12 @@ from ametigen.render.renderer import Renderer
 from ametigen.resolve.affected import ordered, resolve_all, resolve_changed
 from ametigen.write import (
     Staged,
+    clean_after_killed,
     exclusive,
     remove_files,
-    remove_leftovers,
     stage,
     write_atomic,
+    writing,
 )
 
 if TYPE_CHECKING:
@@ -145,6 +146,7 @@ def _build(
     if changes is not None:
         changes.edited |= {ident for ident in selected if ident not in complete}
         if not changes:
+            clean_after_killed(out, out / "md", out / "docx")
             raise_errors(state.warnings, strict=strict)
             report = BuildReport(unchanged=selected, warnings=state.warnings)
             if not positions:
@@ -176,9 +178,8 @@ def _build(
 
     from ametigen.resolve.each import Positions  # (validation: not for a build with no changes)
 
-    remove_leftovers(out / "md", out / "docx")
     try:
-        with Staged() as staged:
+        with writing(out, out / "md", out / "docx", look=changes is None), Staged() as staged:
             work = RenderOne(
                 Positions(root),
                 {ident: summary.title for ident, summary in resolution.summaries.items()},
@@ -203,11 +204,8 @@ def _build(
                         staged.adopt(temporary, path)
                         report.written.append(path)
                 report.built.append(ident)
-    except BaseException as error:
-        remove_leftovers(out / "md", out / "docx")  # what workers were writing when it stopped
-        if isinstance(error, TemplateProblem):  # a fault only this position's data reaches
-            raise SourceErrors([error.problem(root)]) from None
-        raise
+    except TemplateProblem as error:  # a fault only this position's data reaches
+        raise SourceErrors([error.problem(root)]) from None
     report.built.sort()
     report.unchanged.sort()
     if not positions:

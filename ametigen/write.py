@@ -135,6 +135,40 @@ def remove_leftovers(*folders: Path) -> None:
                     os.rmdir(path)  # only an empty one goes
 
 
+WRITING = ".ametigen-writing"
+"""In an output folder while a build writes into it; left there only by a build that was
+killed before it could clean up."""
+
+
+def clean_after_killed(out: Path, *folders: Path) -> None:
+    """Remove the leftovers under ``folders`` (see :func:`remove_leftovers`) if the last build
+    into ``out`` was killed while it wrote: only then can there be any."""
+    marker = out / WRITING
+    if marker.exists():
+        remove_leftovers(*folders)
+        marker.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def writing(out: Path, *folders: Path, look: bool = False) -> Iterator[None]:
+    """Within the block a build stages and renames files under ``folders``. However the block
+    ends, what it left is removed; a marker in ``out`` stays only if the process is killed, so
+    that the next build looks for leftovers, and no other walks every output file for them
+    (``look``: look anyway, as a build from scratch does)."""
+    if look:
+        remove_leftovers(*folders)
+    clean_after_killed(out, *folders)
+    marker = out / WRITING
+    marker.touch()
+    try:
+        yield
+    except BaseException:
+        remove_leftovers(*folders)  # what was being written when it stopped
+        marker.unlink(missing_ok=True)
+        raise
+    marker.unlink(missing_ok=True)
+
+
 LOCK_FILE = ".ametigen-lock"
 POLL = 0.05
 """Seconds between a waiting build's attempts to take the lock."""

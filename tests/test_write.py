@@ -102,3 +102,30 @@ def test_leftovers_go_with_the_folders_they_leave_empty(tmp_path: Path) -> None:
     (out / "vana" / ".b.md.x2.tmp").write_bytes(b"")
     remove_leftovers(out)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["vana", "vana/a.md"]
+
+
+def test_only_a_build_after_a_killed_one_looks_for_leftovers(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Looking for leftovers walks every output file: a build does it only where a killed
+    build left its marker (and from scratch); the leftovers of a killed build go either way."""
+    import ametigen.write
+    from ametigen.build import build
+    from ametigen.write import WRITING
+
+    build(project)
+    assert not (project / "build" / WRITING).exists()
+    walks: list[tuple[Path, ...]] = []
+    walk = ametigen.write.remove_leftovers
+    monkeypatch.setattr(ametigen.write, "remove_leftovers", lambda *f: walks.append(f) or walk(*f))
+    position = project / "positions/teenuste/osakonnajuhataja.yaml"
+    position.write_text(position.read_text("utf-8").replace("eesmärk: >-", "eesmärk: >-\n  Uus."))
+    assert build(project).built == ["teenuste/osakonnajuhataja"]
+    assert walks == []
+
+    leftover = project / "build/md/teenuste/.osakonnajuhataja.md.x1.tmp"  # as if killed
+    leftover.write_bytes(b"pool")
+    (project / "build" / WRITING).touch()
+    assert build(project).built == []  # nothing changed: it still cleans up
+    assert not leftover.exists() and not (project / "build" / WRITING).exists()
+    assert len(walks) == 1
