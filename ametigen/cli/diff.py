@@ -64,7 +64,9 @@ def command(
     `A...B` compares B with the merge base of A and B (what a pull request adds), and `A..B`
     is A against B. Both revisions are built with their own blocks and templates; each
     changed position gets a unified diff of its Markdown and is classified as a substance
-    change (purpose, tasks and results, requirements) or another change.
+    change (purpose, tasks and results, requirements) or another change. A change
+    that several positions share is shown once, under its cause: a block item, an
+    organisation setting, a referenced title or a template.
     """
     from ametigen.review.diff import diff
     from ametigen.review.report import FORMATS, markdown
