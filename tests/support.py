@@ -63,6 +63,37 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+APPOINTED = """\
+    kujundus: juhindub
+    ametinimetus: {title}
+    struktuuriüksus: Järelevalve osakond
+    teenistuskoha_asukoht: Tartu
+    ametisse_nimetab: {{ametikoht: direktor}}
+    eesmärk: Järelevalve.
+    juhindub: [ravimiseadusest]
+    ülesanded:
+      - ülesanne: Paikvaatlused.
+    nõuded: {{haridus: Kõrgharidus.}}
+    """
+DIRECTOR = """\
+    ametinimetus: Peadirektor
+    struktuuriüksus: Juhtkond
+    eesmärk: Ameti juhtimine.
+    ülesanded:
+      - ülesanne: Juhtimine.
+    """
+
+
+def appointed_by_director(project: Path, titles: dict[str, str]) -> None:
+    """The layout ``juhindub`` (tests/fixtures) and a position ``direktor`` ("Peadirektor")
+    whose title the positions ``titles`` (id → title) print only through that layout's
+    declared reference field ``ametisse_nimetab``."""
+    layout = Path(__file__).parent / "fixtures" / "layouts" / "juhindub"
+    shutil.copytree(layout, project / "templates/layouts/juhindub")
+    files = {f"positions/{ident}.yaml": APPOINTED.format(title=t) for ident, t in titles.items()}
+    write_tree(project, {**files, "positions/direktor.yaml": DIRECTOR})
+
+
 def markdown_text(source: str) -> str:
     """What a reader sees of ``source`` rendered: text, with line breaks and cell breaks."""
     out: list[str] = []

@@ -15,9 +15,7 @@ import ametigen.parallel
 import ametigen.pipeline
 from ametigen.build import build
 from ametigen.incremental import STATE_FILE
-from tests.support import SEEDS
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.support import SEEDS, appointed_by_director
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -192,37 +190,7 @@ def test_a_title_printed_through_a_declared_reference_field_is_followed(
 ) -> None:
     """A layout's own reference field prints a title as a people field does: an incremental
     build renders the referring position again (it kept the old title once)."""
-    import shutil
-
-    from tests.support import write_tree
-
-    shutil.copytree(FIXTURES / "layouts/juhindub", project / "templates/layouts/juhindub")
-    inspector = """\
-        kujundus: juhindub
-        ametinimetus: Inspektor
-        struktuuriüksus: Järelevalve osakond
-        teenistuskoha_asukoht: Tartu
-        ametisse_nimetab: {ametikoht: direktor}
-        eesmärk: Järelevalve.
-        juhindub: [ravimiseadusest]
-        ülesanded:
-          - ülesanne: Paikvaatlused.
-        nõuded: {haridus: Kõrgharidus.}
-        """
-    director = """\
-        ametinimetus: Peadirektor
-        struktuuriüksus: Juhtkond
-        eesmärk: Ameti juhtimine.
-        ülesanded:
-          - ülesanne: Juhtimine.
-        """
-    write_tree(
-        project,
-        {
-            "positions/inspektor.yaml": inspector,
-            "positions/direktor.yaml": director,
-        },
-    )
+    appointed_by_director(project, {"inspektor": "Inspektor"})
     build(project)
     edit(project / "positions/direktor.yaml", "ametinimetus: Peadirektor", "ametinimetus: Direktor")
     report = build(project)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 
 from ametigen.cli import main
 from tests.review_support import commit, edit, make_repo
-from tests.support import edit_docx_part, write_tree
+from tests.support import appointed_by_director, edit_docx_part
 
 BLOCK = "templates/blocks/oigused.yaml"
 EKSPERT = "positions/oiguse-ja-jarelevalve/ekspert.yaml"
@@ -186,29 +185,7 @@ def test_markdown_and_word_template_each_named(project: Path) -> None:
 
 
 def test_title_printed_through_a_declared_reference_field(project: Path) -> None:
-    layout = Path(__file__).parent / "fixtures" / "layouts" / "juhindub"
-    shutil.copytree(layout, project / "templates/layouts/juhindub")
-    inspector = """\
-        kujundus: juhindub
-        ametinimetus: Inspektor {n}
-        struktuuriüksus: Järelevalve osakond
-        teenistuskoha_asukoht: Tartu
-        ametisse_nimetab: {{ametikoht: direktor}}
-        eesmärk: Järelevalve.
-        juhindub: [ravimiseadusest]
-        ülesanded:
-          - ülesanne: Paikvaatlused.
-        nõuded: {{haridus: Kõrgharidus.}}
-        """
-    director = """\
-        ametinimetus: Peadirektor
-        struktuuriüksus: Juhtkond
-        eesmärk: Ameti juhtimine.
-        ülesanded:
-          - ülesanne: Juhtimine.
-        """
-    files = {f"positions/inspektor-{n}.yaml": inspector.format(n=n) for n in (1, 2)}
-    write_tree(project, {**files, "positions/direktor.yaml": director})
+    appointed_by_director(project, {f"inspektor-{n}": f"Inspektor {n}" for n in (1, 2)})
     commit(project, "juhindub")
     edit(project / "positions/direktor.yaml", "ametinimetus: Peadirektor", "ametinimetus: Direktor")
 
