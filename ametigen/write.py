@@ -155,10 +155,9 @@ def writing(out: Path, *folders: Path, look: bool = False) -> Iterator[None]:
     ends, what it left is removed; a marker in ``out`` stays only if the process is killed, so
     that the next build looks for leftovers, and no other walks every output file for them
     (``look``: look anyway, as a build from scratch does)."""
-    if look:
-        remove_leftovers(*folders)
-    clean_after_killed(out, *folders)
     marker = out / WRITING
+    if look or marker.exists():  # (a killed build's marker stays: it is written again now)
+        remove_leftovers(*folders)
     marker.touch()
     try:
         yield
