@@ -137,7 +137,7 @@ def _build(
     strict: bool,
     progress: Progress,
 ) -> BuildReport:
-    now = scan(root)
+    now = scan(root, out)
     selected = select(now.positions, positions, root)
     state = load_state(out)
     changes = state.changed(now, epoch)

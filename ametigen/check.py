@@ -43,7 +43,7 @@ def check(project: Path, *, strict: bool = False) -> CheckReport:
     ``strict``, every warning too) of every file."""
     root = find_root(project)
     out = root / "build"
-    now = scan(root)
+    now = scan(root, out)
     state, changes = _last(out, now)
     if changes is not None and not changes:
         problems = state.warnings

@@ -1,7 +1,8 @@
 """Incremental builds: what the last build saw, so that the next one does only what changed.
 
 Every decision comes from content — the sha256 of each source file's bytes and of the resolved
-document — never from modification times, so a git checkout that rewrites files costs nothing.
+document — never from modification times, so a git checkout that rewrites files costs nothing
+(a file's stat only spares reading a file whose hash is kept beside it: :mod:`ametigen.hashcache`).
 The state is one JSON file in the output folder; a missing, foreign or damaged state is simply
 ignored (the build then does everything). Shared blocks are tracked by entry, not by file: the
 state keeps a hash of each block entry and, for each position, the entries its resolution used,
@@ -20,6 +21,7 @@ from typing import Any
 
 from ametigen import __version__
 from ametigen.errors import Mark, Problem
+from ametigen.hashcache import Hashes, file_hash
 from ametigen.load.project import BLOCKS, LAYOUTS, ORG_FILE, POSITIONS, files_by_id
 
 STATE_FILE = ".ametigen-state.json"
@@ -60,15 +62,22 @@ class Scan:
         return digest(*(f"{k}\0{v}" for k, v in self.others.items() if k.startswith(prefixes)))
 
 
-def scan(root: Path) -> Scan:
-    """Hash every source file of the project at ``root``."""
+def scan(root: Path, out: Path | None = None) -> Scan:
+    """Hash every source file of the project at ``root``; with ``out``, read again only the
+    files that changed since a run that kept their hashes there (see
+    :mod:`ametigen.hashcache`), and keep them there for the next."""
+    hashes = Hashes(root, out)
     found = files_by_id(root / POSITIONS, ".yaml")
-    positions = {ident: _file_hash(found[ident]) for ident in sorted(found)}
-    others = {ORG_FILE: _file_hash(root / ORG_FILE)}
+    positions = {
+        ident: hashes(f"{POSITIONS}/{ident}.yaml", found[ident]) for ident in sorted(found)
+    }
+    others = {ORG_FILE: hashes(ORG_FILE, str(root / ORG_FILE))}
     templates = root / TEMPLATES
     for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
         if path.is_file():
-            others[path.relative_to(root).as_posix()] = _file_hash(path)
+            key = path.relative_to(root).as_posix()
+            others[key] = hashes(key, str(path))
+    hashes.save()
     return Scan(positions, others)
 
 
@@ -208,22 +217,12 @@ def encode_state(state: State) -> bytes:
 def generator_fingerprint() -> str:
     """The version and the code of ametigen itself: a changed generator rebuilds everything."""
     package = Path(__file__).parent
-    return digest(__version__, *(_file_hash(path) for path in sorted(package.rglob("*.py"))))
+    return digest(__version__, *(file_hash(path) for path in sorted(package.rglob("*.py"))))
 
 
 def digest(*parts: str) -> str:
     """sha256 of ``parts`` joined by newlines."""
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-
-
-def _file_hash(path: Path | str) -> str:
-    """sha256 of the file; for a file that cannot be read, a value no content has (so the build
-    goes on to load it and report why, as ``check`` does)."""
-    try:
-        with open(path, "rb") as stream:
-            return hashlib.sha256(stream.read()).hexdigest()
-    except OSError as error:
-        return f"unreadable: {error.strerror}"
 
 
 def _raw_entry(entry: Entry, uses: int) -> list[Any]:

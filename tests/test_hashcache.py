@@ -1,0 +1,119 @@
+"""The hashes of sources kept beside their stat (ametigen/hashcache.py): a file is read again
+whenever its stat could hide an edit; never trusted when it was edited too close to a read."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+import ametigen.hashcache
+from ametigen.build import build
+from ametigen.hashcache import CACHE_FILE, MARGIN, Hashes
+from tests.support import SEEDS
+
+pytestmark = pytest.mark.skipif(
+    not ametigen.hashcache.TRUSTED, reason="no change time: every file is read"
+)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def later(monkeypatch: pytest.MonkeyPatch, nanoseconds: int) -> None:
+    """Let the next runs begin reading ``nanoseconds`` from now."""
+    now = ametigen.hashcache.time.time_ns() + nanoseconds
+    monkeypatch.setattr(ametigen.hashcache, "_now", lambda folder: now)
+
+
+def run(root: Path, out: Path, *names: str) -> tuple[dict[str, str], list[str]]:
+    """The hashes of ``names`` under ``root`` and which of them were read, kept in ``out``."""
+    hashes = Hashes(root, out)
+    found = {name: hashes(name, str(root / name)) for name in names}
+    hashes.save()
+    return found, hashes.read
+
+
+def test_a_file_unchanged_since_it_was_kept_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.yaml").write_bytes(b"eesm\xc3\xa4rk: A\n")
+    later(monkeypatch, MARGIN + 10**9)
+    found, read = run(tmp_path, tmp_path / "build", "a.yaml")
+    assert read == ["a.yaml"] and found["a.yaml"] == sha(b"eesm\xc3\xa4rk: A\n")
+    again, read = run(tmp_path, tmp_path / "build", "a.yaml")
+    assert read == [] and again == found
+
+
+def test_an_edit_that_keeps_the_size_and_restores_the_modification_time_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"title: A\n")
+    before = path.stat()
+    later(monkeypatch, MARGIN + 10**9)
+    run(tmp_path, tmp_path / "build", "a.yaml")
+    path.write_bytes(b"title: B\n")  # the same size, the same inode
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # (as touch -r, cp -p)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    found, read = run(tmp_path, tmp_path / "build", "a.yaml")
+    assert read == ["a.yaml"] and found["a.yaml"] == sha(b"title: B\n")
+
+
+@pytest.mark.parametrize("step", [0, MARGIN - 1])
+def test_a_file_edited_within_the_margin_of_a_read_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: int
+) -> None:
+    """Racy: the reading begins in the same moment as the edit (or within the margin of it),
+    so a second edit could keep every value of its stat; the next run reads it again."""
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"title: A\n")
+    changed = max(path.stat().st_mtime_ns, path.stat().st_ctime_ns)
+    monkeypatch.setattr(ametigen.hashcache, "_now", lambda folder: changed + step)
+    run(tmp_path, tmp_path / "build", "a.yaml")
+    _, read = run(tmp_path, tmp_path / "build", "a.yaml")
+    assert read == ["a.yaml"]
+    monkeypatch.setattr(ametigen.hashcache, "_now", lambda folder: changed + MARGIN + 1)
+    run(tmp_path, tmp_path / "build", "a.yaml")
+    _, read = run(tmp_path, tmp_path / "build", "a.yaml")
+    assert read == []
+
+
+def test_a_damaged_or_foreign_cache_means_reading_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.yaml").write_bytes(b"title: A\n")
+    later(monkeypatch, MARGIN + 10**9)
+    run(tmp_path, tmp_path / "build", "a.yaml")
+    cache = tmp_path / "build" / CACHE_FILE
+    kept = cache.read_bytes()
+    cache.write_bytes(kept[:-10])
+    assert run(tmp_path, tmp_path / "build", "a.yaml")[1] == ["a.yaml"]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.yaml").write_bytes(b"title: B\n")
+    cache.write_bytes(kept)  # another project's cache in this output folder
+    found, read = run(other, tmp_path / "build", "a.yaml")
+    assert read == ["a.yaml"] and found["a.yaml"] == sha(b"title: B\n")
+
+
+def test_a_build_sees_an_edit_that_keeps_size_and_modification_time(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ident = SEEDS["003"]
+    path = project / "positions" / f"{ident}.yaml"
+    later(monkeypatch, MARGIN + 10**9)
+    build(project)
+    before = path.stat()
+    text = path.read_text("utf-8")
+    assert "eesmärk: >-\n  Ametikoha " in text and text.endswith("\n")
+    edited = text.replace("eesmärk: >-\n  Ametikoha ", "eesmärk: >-\n  Ametikohaa ", 1)
+    path.write_text(edited[:-1], "utf-8")  # a letter more, the last line break less
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_ino) == (before.st_size, before.st_ino)
+    report = build(project)
+    assert report.built == [ident]
+    assert "Ametikohaa " in (project / "build" / "md" / f"{ident}.md").read_text("utf-8")
