@@ -468,3 +468,87 @@ def test_a_missing_top_level_key_is_located_without_reading_the_file_again(
     assert lazy.mark(("allkirjastaja",)) == Mark(3, 1)
     with pytest.raises(FileNotFoundError):  # a present key needs the marks, read from the file
         lazy.mark(("ametinimetus",))
+
+
+# --- the plain way (libyaml's composer) equals the full way -------------------------------
+
+
+def full_way(text: str, marks: bool) -> tuple[Any, Any, Mark | None] | None:
+    """What the full way (events, our builder) makes of ``text``; None for any problem."""
+    if yamlfile._NON_PRINTABLE.search(text):
+        return None
+    try:
+        builder = yamlfile._Builder(yamlfile._parse(text, PATH), PATH, marks=marks)
+        data = builder.build()
+    except SourceErrors:
+        return None
+    return None if builder.problems else (data, builder.marks, builder.start)
+
+
+def plain_way(text: str, marks: bool) -> tuple[Any, Any, Mark | None] | None:
+    if yamlfile._LOADER is not getattr(yaml, "CSafeLoader", None):
+        pytest.skip("the plain way needs libyaml")
+    assert yamlfile._composes()
+    return yamlfile._plain(text, marks)
+
+
+def same_ways(text: str) -> None:
+    """The plain way gives what the full way gives, or leaves the file to it; it takes every
+    file without ``!&*`` that the full way loads without a problem."""
+    for marks in (True, False):
+        plain, full = plain_way(text, marks), full_way(text, marks)
+        if plain is not None:
+            assert plain == full
+        elif not any(character in text for character in "!&*"):
+            assert full is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[FIXTURE_CHECK])
+@given(st.text(alphabet=st.sampled_from(list(" \t\n-:?,[]{}#&*!|>'\"%@`\\abõ~<\x01\x85\ufeff"))))
+def test_plain_way_equals_full_way_on_any_text(text: str) -> None:
+    same_ways(text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[FIXTURE_CHECK])
+@given(st.dictionaries(texts, documents, min_size=1, max_size=5), st.booleans())
+def test_plain_way_equals_full_way_on_documents(data: dict[str, Any], flow: bool) -> None:
+    same_ways(yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb:\n  c: 1\n  c: 2\n",  # duplicate key
+        "<<: {a: 1}\n",  # merge key
+        "'<<': x\n\"\": y\n",  # quoted: text
+        "? \n: x\n",  # empty key
+        "? [a, b]\n: 1\n",  # a list as key
+        'a: "x\\x01"\n',  # an escape XML cannot carry
+        '"\\e": b\n',  # … in a key
+        "a: 1\n---\nb: 2\n",  # two documents
+        "# kommentaar\n",  # none
+        "a: x\x01y\n",  # a raw control character
+        "a: \x85b\n",  # NEL: a line break to YAML
+        "a: [" * 99 + "]" * 99 + "\n",  # deep
+        "a: [" * 100 + "]" * 100 + "\n",  # too deep
+        "- a\n- ~\n- null\n- ''\n- |\n  x\n- >-\n  y\n",
+        "ülesanded:\n  - ülesanne: Teeb.\n    tulemused: [a, {tekst: b}]\n",
+        "tekst\n",
+        "~\n",
+        "a: 'abc\n",
+    ],
+)
+def test_plain_way_equals_full_way(text: str) -> None:
+    same_ways(text)
+
+
+def test_plain_way_counts_values_as_the_full_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlfile, "MAX_NODES", 10)
+    for text in (
+        "- [a, b, c, d, e]\n- [a, b, c, d, e]\n- []\n",
+        "a: [b, c, d, e, f, g, h, i, j]\n",
+    ):
+        same_ways(text)
+    # 10 values, then one more: counted at the start of a list or mapping, as the full way does
+    assert plain_way("a: [b, c, d, e, f, g, h, i]\nk: x\n", False) is not None
+    assert plain_way("a: [b, c, d, e, f, g, h, i]\nk: []\n", False) is None

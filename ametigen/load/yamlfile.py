@@ -4,6 +4,13 @@ PyYAML's parser (libyaml when available) turns the file into events; the data is
 the events here, so no YAML type guessing happens (``no``, ``2.10`` and ``2024-12-13`` stay
 text), explicit tags, merge keys and duplicate keys are refused, and alias expansion is
 bounded. Every problem becomes a :class:`SourceErrors` with an Estonian message for the editor.
+
+Most files are plain: no tag, anchor or alias (none has a ``!``, ``&`` or ``*``) and no problem.
+With libyaml, such a file is first composed into nodes in C and the data built from them (see
+:func:`_plain`), a third of the work of building it from events in Python. Anything unusual on
+that way — a character that could start a tag, an anchor or an alias, a problem of any kind —
+sends the file the full way above, which alone reports problems: both ways give the same data
+and marks, and every problem comes from one of them.
 """
 
 from __future__ import annotations
@@ -25,9 +32,10 @@ from yaml.events import (
     SequenceEndEvent,
     SequenceStartEvent,
 )
+from yaml.nodes import MappingNode, ScalarNode
 
 from ametigen.errors import Mark, Problem, SourceErrors
-from ametigen.textchars import codepoint, problem_text
+from ametigen.textchars import CONTROL, codepoint, problem_text
 
 KeyPath = tuple[str | int, ...]
 
@@ -177,6 +185,10 @@ def load_yaml_text(text: str | bytes, path: Path, origin: Path | None = None) ->
     if isinstance(text, bytes):
         text = _decode(text, path)
     text = text.removeprefix("\ufeff")
+    plain = _plain(text, origin is None)
+    if plain is not None:
+        data, marks, start = plain
+        return LoadedYaml(path, data, marks, origin, start)
     bad = _NON_PRINTABLE.search(text)
     if bad is not None:
         raise _error(
@@ -191,6 +203,158 @@ def load_yaml_text(text: str | bytes, path: Path, origin: Path | None = None) ->
     if builder.problems:
         raise SourceErrors(builder.problems)
     return LoadedYaml(path, data, builder.marks, origin, builder.start)
+
+
+class _Irregular(Exception):
+    """The file is not plain (see :func:`_plain`): it takes the full way."""
+
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _Composer(CParser):
+        """libyaml's parser and composer, resolving no tags: :func:`_plain` reads no tag (a file
+        that could have one takes the full way). Builtins instead of the resolver's methods,
+        which the composer calls for every node."""
+
+        resolve = slice
+        descend_resolver = slice
+        ascend_resolver = tuple
+
+
+def _composes() -> bool:
+    """Whether the plain way may be taken: with libyaml as the parser, and only where libyaml
+    bounds nesting (the composer recurses in C for every level: the libyaml PyYAML ships
+    refuses more than 1,000 levels, on either way; the full way refuses more than MAX_DEPTH).
+    Tried once, on 1,001 levels."""
+    global _COMPOSES
+    if _COMPOSES is None:
+        _COMPOSES = False
+        if yaml.__with_libyaml__:
+            parser = _Composer("[" * 1001 + "]" * 1001)
+            try:
+                parser.get_single_node()
+            except yaml.YAMLError:
+                _COMPOSES = True
+            finally:
+                parser.dispose()
+    return _COMPOSES and _LOADER is yaml.CSafeLoader
+
+
+_COMPOSES: bool | None = None
+
+
+def _plain(text: str, marks: bool) -> tuple[Any, dict[KeyPath, Mark] | None, Mark] | None:
+    """The data of a plain file (with its marks when ``marks``) and where its content starts,
+    as the full way gives them; None for any other file.
+
+    Plain: no ``!``, ``&`` or ``*`` anywhere (so no tag, anchor or alias), one document that
+    libyaml parses, and nothing the full way reports (duplicate keys, merge keys, keys that
+    are not text, characters XML cannot carry, too many values or levels). libyaml refuses
+    the characters :data:`_NON_PRINTABLE` finds (the same YAML set) and invalid text.
+    """
+    if "!" in text or "&" in text or "*" in text or not _composes():
+        return None
+    try:
+        parser = _Composer(text)
+        try:
+            root = parser.get_single_node()
+        finally:
+            parser.dispose()
+    except Exception:  # a syntax error, several documents, a lone surrogate: the full way tells
+        return None
+    if root is None:  # no document
+        return None
+    builder = _NodeBuilder(marks)
+    try:
+        data = builder.root(root)
+    except _Irregular:
+        return None
+    start = root.start_mark
+    return data, builder.marks, Mark(start.line + 1, start.column + 1)
+
+
+class _NodeBuilder:
+    """The data of a plain file from its nodes: what :class:`_Builder` makes of the same
+    file's events (nulls, marks, counting of values), raising :class:`_Irregular` where that
+    would report a problem."""
+
+    def __init__(self, marks: bool) -> None:
+        self.marks: dict[KeyPath, Mark] | None = {} if marks else None
+        self.nodes = 0
+
+    def root(self, node: Any) -> Any:
+        if self.marks is not None:
+            start = node.start_mark
+            self.marks[()] = Mark(start.line + 1, start.column + 1)
+        if type(node) is ScalarNode:
+            self.nodes += 1
+            return self.scalar(node)
+        return self.collection(node, ())
+
+    def scalar(self, node: Any) -> Any:
+        value, style = node.value, node.style
+        if not style:
+            return None if value in _NULLS else value
+        if style == '"' and CONTROL.search(value):
+            raise _Irregular
+        return value
+
+    def collection(self, node: Any, path: KeyPath) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES or len(path) >= MAX_DEPTH:
+            raise _Irregular
+        if type(node) is MappingNode:
+            return self.mapping(node.value, path)
+        return self.sequence(node.value, path)
+
+    def sequence(self, nodes: list[Any], path: KeyPath) -> list[Any]:
+        items: list[Any] = []
+        marks = self.marks
+        for index, node in enumerate(nodes):
+            if marks is not None:
+                start = node.start_mark
+                marks[(*path, index)] = Mark(start.line + 1, start.column + 1)
+            if type(node) is ScalarNode:
+                self.nodes += 1
+                value, style = node.value, node.style
+                if not style:
+                    items.append(None if value in _NULLS else value)
+                    continue
+                if style == '"' and CONTROL.search(value):
+                    raise _Irregular
+                items.append(value)
+            else:
+                items.append(self.collection(node, (*path, index)))
+        return items
+
+    def mapping(self, pairs: list[tuple[Any, Any]], path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        marks = self.marks
+        for key_node, node in pairs:
+            if type(key_node) is not ScalarNode:
+                raise _Irregular
+            key, style = key_node.value, key_node.style
+            if key in result or (
+                (key in ("<<", "")) if not style else (style == '"' and CONTROL.search(key))
+            ):
+                raise _Irregular
+            if marks is not None:
+                start = key_node.start_mark
+                marks[(*path, key)] = Mark(start.line + 1, start.column + 1)
+            if type(node) is ScalarNode:
+                self.nodes += 2
+                value, style = node.value, node.style
+                if not style:
+                    result[key] = None if value in _NULLS else value
+                    continue
+                if style == '"' and CONTROL.search(value):
+                    raise _Irregular
+                result[key] = value
+            else:
+                self.nodes += 1
+                result[key] = self.collection(node, (*path, key))
+        return result
 
 
 def _decode(raw: bytes, path: Path) -> str:
