@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ametigen.errors import AmetigenError, Problem, SourceErrors, TemplateProblem, raise_errors
+from ametigen.hashcache import Hashes
 from ametigen.incremental import (
     STATE_FILE,
     BlockEntries,
@@ -30,7 +31,7 @@ from ametigen.incremental import (
     load_state,
     scan,
 )
-from ametigen.load.project import POSITIONS, LayoutSource, files_by_id, find_root, position_id
+from ametigen.load.project import POSITIONS, LayoutSource, find_root, position_id
 from ametigen.parallel import map_parallel
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.affected import ordered, resolve_all, resolve_changed
@@ -92,8 +93,8 @@ class Present:
     docx: dict[str, str]
 
     @classmethod
-    def of(cls, out: Path) -> Present:
-        return cls(files_by_id(out / "md", ".md"), files_by_id(out / "docx", ".docx"))
+    def of(cls, out: Path, hashes: Hashes) -> Present:
+        return cls(hashes.files(out / "md", ".md"), hashes.files(out / "docx", ".docx"))
 
     def complete(self) -> set[str]:
         """Ids of the positions whose both outputs are there."""
@@ -137,11 +138,13 @@ def _build(
     strict: bool,
     progress: Progress,
 ) -> BuildReport:
-    now = scan(root, out)
+    hashes = Hashes(root, out)
+    now = scan(root, hashes)
     selected = select(now.positions, positions, root)
     state = load_state(out)
     changes = state.changed(now, epoch)
-    present = Present.of(out)
+    present = Present.of(out, hashes)
+    hashes.save()  # (what this build writes changes its folders: they are listed again)
     complete = present.complete()
     if changes is not None:
         changes.edited |= {ident for ident in selected if ident not in complete}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ametigen.errors import Problem, raise_errors
+from ametigen.hashcache import Hashes
 from ametigen.incremental import (
     STATE_FILE,
     BlockEntries,
@@ -43,7 +44,9 @@ def check(project: Path, *, strict: bool = False) -> CheckReport:
     ``strict``, every warning too) of every file."""
     root = find_root(project)
     out = root / "build"
-    now = scan(root, out)
+    hashes = Hashes(root, out)
+    now = scan(root, hashes)
+    hashes.save()
     state, changes = _last(out, now)
     if changes is not None and not changes:
         problems = state.warnings

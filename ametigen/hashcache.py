@@ -1,10 +1,14 @@
-"""Hashes of source files, read again only when the file system says the file changed.
+"""Hashes of source files and listings of folders, read again only when the file system says
+they changed.
 
 As git's index does: for every file it hashed, a build (or check) keeps the file's size,
 modification time, change time (both in nanoseconds) and inode number beside the sha256 of its
 bytes, in ``.ametigen-hashes.json`` of its output folder. The next run stats each file and reads
 only those whose four values are not exactly as kept; the decisions themselves still come from
 the hashes, so a git checkout that rewrites files costs one read of each, never a wrong build.
+Folders likewise (as git's untracked cache does): a folder's listing is kept with its times and
+inode, and a file that comes, goes or is renamed in it changes its modification time; so the
+10,000 files of positions/ and the 20,000 outputs are found with a stat of each folder.
 
 Where this could be fooled, and why it is not:
 
@@ -34,16 +38,21 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+from ametigen.load.project import Listing, files_by_id, list_folder
 
 CACHE_FILE = ".ametigen-hashes.json"
-FORMAT = 1
+FORMAT = 2
 MARGIN = 3_000_000_000
 """Nanoseconds a file's times must be older than the start of the reading to be trusted."""
 TRUSTED = sys.platform != "win32"
 """Whether stats may stand for content here (see the module's description)."""
 
-Known = tuple[int, int, int, int, str]
-"""size, modification time, change time, inode, sha256 of the bytes."""
+Known = list[Any]
+"""Of a file: [size, modification time, change time, inode, sha256 of its bytes]; of a folder:
+[modification time, change time, inode, its file names joined by "/", its subfolders' names
+joined by "/"] ("/" is in no file name)."""
 
 
 def file_hash(path: Path | str) -> str:
@@ -57,16 +66,20 @@ def file_hash(path: Path | str) -> str:
 
 
 class Hashes:
-    """The sha256 of the files of the project at ``root``, by their path relative to it;
-    kept in ``folder`` (none: always read)."""
+    """The sha256 of the files of the project at ``root``, by their path relative to it, and
+    the listings of folders; kept in ``folder`` (none: always read)."""
 
     def __init__(self, root: Path, folder: Path | None) -> None:
         self.root = str(root)
         self.folder = folder
-        self.known = self._load() if folder is not None and TRUSTED else {}
+        self.known: dict[str, Known] = {}
+        self.known_folders: dict[str, dict[str, Known]] = {}  # by tree, then path in it
+        if folder is not None and TRUSTED:
+            self._load()
         self.since = _now(folder) - MARGIN  # before any file is read
         self.kept: dict[str, Known] = {}
-        self.read: list[str] = []  # the files this run read
+        self.kept_folders: dict[str, dict[str, Known]] = {}
+        self.read: list[str] = []  # the files and folders this run read
 
     def __call__(self, key: str, path: str) -> str:
         """The hash of the file at ``path`` (``key``: its path relative to the root, with /)."""
@@ -77,9 +90,9 @@ class Hashes:
             except OSError:
                 pass
             else:
-                if (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino) == known[:4]:
+                if _matches(known, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino):
                     self.kept[key] = known
-                    return known[4]
+                    return str(known[4])
         self.read.append(key)
         try:
             with open(path, "rb") as stream:
@@ -88,18 +101,65 @@ class Hashes:
         except OSError as error:
             return f"unreadable: {error.strerror}"
         value = hashlib.sha256(data).hexdigest()
-        if TRUSTED and stat.st_mtime_ns < self.since and stat.st_ctime_ns < self.since:
-            self.kept[key] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, value)
+        if TRUSTED and max(stat.st_mtime_ns, stat.st_ctime_ns) < self.since:
+            self.kept[key] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, value]
         return value
+
+    def files(self, folder: Path, suffix: str) -> dict[str, str]:
+        """:func:`ametigen.load.project.files_by_id`, listing again only the folders that
+        changed: a file that comes, goes or is renamed changes its folder's modification time.
+        As for files, a folder changed within the margin of the reading is not kept, nor one
+        holding a symbolic link (its target may change without the folder)."""
+        if self.folder is None or not TRUSTED:
+            return files_by_id(folder, suffix)
+        tree = f"{suffix}:{os.fspath(folder)}"
+        known = self.known_folders.get(tree, {})
+        kept = self.kept_folders.setdefault(tree, {})
+
+        def listed(path: str, prefix: str, suffix: str) -> Listing | None:
+            try:
+                stat = os.stat(path)  # (before listing: a change after it shows)
+            except OSError:
+                return None
+            found = known.get(prefix)
+            if found is not None and _matches(
+                found, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+            ):
+                kept[prefix] = found
+                names, subfolders = found[3], found[4]
+                return (
+                    names.split("/") if names else [],
+                    subfolders.split("/") if subfolders else [],
+                    False,
+                )
+            self.read.append(path)
+            listing = list_folder(path, suffix)
+            if listing is None:
+                return None
+            names, subfolders, linked = listing
+            if not linked and max(stat.st_mtime_ns, stat.st_ctime_ns) < self.since:
+                kept[prefix] = [
+                    stat.st_mtime_ns,
+                    stat.st_ctime_ns,
+                    stat.st_ino,
+                    "/".join(names),
+                    "/".join(subfolders),
+                ]
+            return listing
+
+        return files_by_id(folder, suffix, listed)
 
     def save(self) -> None:
         """Keep what this run read for the next, if it differs from what the last one kept;
         where it cannot be kept, the next run reads every file."""
-        if self.folder is None or not TRUSTED or self.kept == self.known:
+        if self.folder is None or not TRUSTED:
+            return
+        folders = {**self.known_folders, **self.kept_folders}  # (trees not listed now stay)
+        if self.kept == self.known and folders == self.known_folders:
             return
         from ametigen.write import write_atomic
 
-        raw = {"format": FORMAT, "root": self.root, "files": self.kept}
+        raw = {"format": FORMAT, "root": self.root, "files": self.kept, "folders": folders}
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(
@@ -107,18 +167,31 @@ class Hashes:
                 json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
             )
 
-    def _load(self) -> dict[str, Known]:
+    def _load(self) -> None:
         assert self.folder is not None
         try:
             raw = json.loads((self.folder / CACHE_FILE).read_bytes())
             if raw["format"] != FORMAT or raw["root"] != self.root:
-                return {}
-            return {
-                str(key): (int(size), int(modified), int(changed), int(inode), str(value))
-                for key, (size, modified, changed, inode, value) in raw["files"].items()
-            }
+                return
+            files, folders = raw["files"], raw["folders"]
+            trees = type(folders) is dict and all(type(t) is dict for t in folders.values())
+            if type(files) is dict and trees:
+                self.known, self.known_folders = files, folders
         except Exception:  # missing or damaged: read every file
-            return {}
+            pass
+
+
+def _matches(known: Any, *values: int) -> bool:
+    """Whether ``known`` (from the cache: see :data:`Known`) starts with ``values`` and holds
+    texts after them; anything else a damaged cache may hold only fails to match."""
+    count = len(values)  # 4 or 3: texts at 4, or at 3 and 4
+    return (
+        type(known) is list
+        and len(known) == 5
+        and known[:count] == list(values)
+        and type(known[count]) is str
+        and type(known[4]) is str
+    )
 
 
 def _now(folder: Path | None) -> int:

@@ -22,7 +22,7 @@ from typing import Any
 from ametigen import __version__
 from ametigen.errors import Mark, Problem
 from ametigen.hashcache import Hashes, file_hash
-from ametigen.load.project import BLOCKS, LAYOUTS, ORG_FILE, POSITIONS, files_by_id
+from ametigen.load.project import BLOCKS, LAYOUTS, ORG_FILE, POSITIONS
 
 STATE_FILE = ".ametigen-state.json"
 FORMAT = 5
@@ -62,12 +62,11 @@ class Scan:
         return digest(*(f"{k}\0{v}" for k, v in self.others.items() if k.startswith(prefixes)))
 
 
-def scan(root: Path, out: Path | None = None) -> Scan:
-    """Hash every source file of the project at ``root``; with ``out``, read again only the
-    files that changed since a run that kept their hashes there (see
-    :mod:`ametigen.hashcache`), and keep them there for the next."""
-    hashes = Hashes(root, out)
-    found = files_by_id(root / POSITIONS, ".yaml")
+def scan(root: Path, hashes: Hashes | None = None) -> Scan:
+    """Hash every source file of the project at ``root``; with ``hashes``, read again only the
+    files that changed since a run that kept them (see :mod:`ametigen.hashcache`)."""
+    hashes = hashes or Hashes(root, None)
+    found = hashes.files(root / POSITIONS, ".yaml")
     positions = {
         ident: hashes(f"{POSITIONS}/{ident}.yaml", found[ident]) for ident in sorted(found)
     }
@@ -77,7 +76,6 @@ def scan(root: Path, out: Path | None = None) -> Scan:
         if path.is_file():
             key = path.relative_to(root).as_posix()
             others[key] = hashes(key, str(path))
-    hashes.save()
     return Scan(positions, others)
 
 

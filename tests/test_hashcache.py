@@ -117,3 +117,29 @@ def test_a_build_sees_an_edit_that_keeps_size_and_modification_time(
     report = build(project)
     assert report.built == [ident]
     assert "Ametikohaa " in (project / "build" / "md" / f"{ident}.md").read_text("utf-8")
+
+
+def test_a_build_finds_files_that_came_or_went_in_folders_it_knew(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folders are listed again when their stat changed: a deleted output is rendered again,
+    a new position in a known folder or a new folder is built, a removed one's outputs go."""
+    later(monkeypatch, MARGIN + 10**9)
+    build(project)
+    ident = SEEDS["003"]
+    (project / "build" / "md" / f"{ident}.md").unlink()
+    assert build(project).built == [ident]
+    (project / "build" / "docx" / f"{ident}.docx").unlink()
+    assert build(project).built == [ident]
+    source = (project / "positions" / f"{ident}.yaml").read_text("utf-8")
+    (project / "positions" / "teenuste" / "uus.yaml").write_text(source, "utf-8")
+    (project / "positions" / "uus").mkdir()
+    (project / "positions" / "uus" / "teine.yaml").write_text(source, "utf-8")
+    assert build(project).built == ["teenuste/uus", "uus/teine"]
+    (project / "positions" / "teenuste" / "uus.yaml").unlink()
+    report = build(project)
+    assert report.built == [] and sorted(path.name for path in report.removed) == [
+        "uus.docx",
+        "uus.md",
+    ]
+    assert build(project).built == []
