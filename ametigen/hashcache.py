@@ -90,7 +90,15 @@ class Hashes:
             except OSError:
                 pass
             else:
-                if _matches(known, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino):
+                if (
+                    type(known) is list
+                    and len(known) == 5
+                    and known[0] == stat.st_size
+                    and known[1] == stat.st_mtime_ns
+                    and known[2] == stat.st_ctime_ns
+                    and known[3] == stat.st_ino
+                    and type(known[4]) is str
+                ):  # (anything else a damaged cache may hold only fails to match)
                     self.kept[key] = known
                     return str(known[4])
         self.read.append(key)
@@ -122,16 +130,17 @@ class Hashes:
             except OSError:
                 return None
             found = known.get(prefix)
-            if found is not None and _matches(
-                found, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+            if (
+                type(found) is list
+                and len(found) == 5
+                and found[0] == stat.st_mtime_ns
+                and found[1] == stat.st_ctime_ns
+                and found[2] == stat.st_ino
+                and type(found[3]) is str
+                and type(found[4]) is str
             ):
                 kept[prefix] = found
-                names, subfolders = found[3], found[4]
-                return (
-                    names.split("/") if names else [],
-                    subfolders.split("/") if subfolders else [],
-                    False,
-                )
+                return _split(found[3]), _split(found[4]), False
             self.read.append(path)
             listing = list_folder(path, suffix)
             if listing is None:
@@ -150,12 +159,22 @@ class Hashes:
         return files_by_id(folder, suffix, listed)
 
     def save(self) -> None:
-        """Keep what this run read for the next, if it differs from what the last one kept;
-        where it cannot be kept, the next run reads every file."""
+        """Keep what this run read for the next, if it kept anything the last one had not;
+        where it cannot be kept, the next run reads every file.
+
+        Only what is kept new makes it write: a file edited a moment ago (not kept) or gone
+        leaves the old entry in place until then, which is harmless, since an entry is used
+        only while its stat matches, and a change time never comes back.
+        """
         if self.folder is None or not TRUSTED:
             return
         folders = {**self.known_folders, **self.kept_folders}  # (trees not listed now stay)
-        if self.kept == self.known and folders == self.known_folders:
+        known, kept = self.known, self.kept
+        if all(known.get(key) is entry for key, entry in kept.items()) and all(
+            self.known_folders.get(tree, {}).get(path) is entry
+            for tree, entries in self.kept_folders.items()
+            for path, entry in entries.items()
+        ):
             return
         from ametigen.write import write_atomic
 
@@ -181,17 +200,8 @@ class Hashes:
             pass
 
 
-def _matches(known: Any, *values: int) -> bool:
-    """Whether ``known`` (from the cache: see :data:`Known`) starts with ``values`` and holds
-    texts after them; anything else a damaged cache may hold only fails to match."""
-    count = len(values)  # 4 or 3: texts at 4, or at 3 and 4
-    return (
-        type(known) is list
-        and len(known) == 5
-        and known[:count] == list(values)
-        and type(known[count]) is str
-        and type(known[4]) is str
-    )
+def _split(names: str) -> list[str]:
+    return names.split("/") if names else []
 
 
 def _now(folder: Path | None) -> int:

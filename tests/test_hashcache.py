@@ -143,3 +143,22 @@ def test_a_build_finds_files_that_came_or_went_in_folders_it_knew(
         "uus.md",
     ]
     assert build(project).built == []
+
+
+def test_an_entry_left_after_an_edit_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that keeps nothing new writes nothing: the entry of a file edited a moment ago
+    stays in the cache, and is not used, since the file's stat no longer matches it."""
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"title: A\n")
+    later(monkeypatch, MARGIN + 10**9)
+    run(tmp_path, tmp_path / "build", "a.yaml")
+    cache = (tmp_path / "build" / CACHE_FILE).read_bytes()
+    path.write_bytes(b"title: B\n")
+    changed = max(path.stat().st_mtime_ns, path.stat().st_ctime_ns)
+    monkeypatch.setattr(ametigen.hashcache, "_now", lambda folder: changed)
+    for _ in range(2):
+        found, read = run(tmp_path, tmp_path / "build", "a.yaml")
+        assert read == ["a.yaml"] and found["a.yaml"] == sha(b"title: B\n")
+        assert (tmp_path / "build" / CACHE_FILE).read_bytes() == cache
