@@ -8,7 +8,9 @@ title known, and holds its document only while it renders it. The build is incre
 content (see :mod:`ametigen.incremental`): with nothing changed it only hashes the sources;
 after edits of positions or blocks only the positions they reach are loaded and resolved
 (:mod:`ametigen.resolve.affected`); and a document is rendered only when a fingerprint of its
-inputs changed.
+inputs changed. When an edit reaches many positions (a block edit), each is resolved once, in
+the worker that renders it, as in a full build; its files stay staged (written under temporary
+names) until the checks between positions found no error, and are removed otherwise.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ametigen.errors import AmetigenError, Problem, SourceErrors, TemplateProblem, raise_errors
 from ametigen.hashcache import Hashes
 from ametigen.incremental import (
     STATE_FILE,
     BlockEntries,
+    Changes,
     Entry,
+    Scan,
     State,
     digest,
     encode_state,
@@ -34,7 +38,15 @@ from ametigen.incremental import (
 from ametigen.load.project import POSITIONS, LayoutSource, find_root, position_id
 from ametigen.parallel import map_parallel
 from ametigen.render.renderer import Renderer
-from ametigen.resolve.affected import ordered, resolve_all, resolve_changed
+from ametigen.resolve.affected import (
+    Reach,
+    Resolution,
+    conclude,
+    ordered,
+    reach,
+    resolve_all,
+    resolve_reached,
+)
 from ametigen.write import (
     Staged,
     clean_after_killed,
@@ -47,6 +59,7 @@ from ametigen.write import (
 
 if TYPE_CHECKING:
     from ametigen.render.cache import TemplateCache
+    from ametigen.render.probe import Probe
     from ametigen.resolve.document import Document
     from ametigen.resolve.each import Positions
     from ametigen.resolve.resolve import Resolved
@@ -155,7 +168,16 @@ def _build(
             if not positions:
                 report.removed = present.remove_deleted(out, now.positions)
             return report
-    resolution = resolve_changed(root, state, changes) if changes is not None else None
+    run = Run(root, positions, selected, out, epoch, strict, progress, now, state, present)
+    resolution = None
+    if changes is not None:
+        found = reach(root, state, changes)
+        if found is not None and wide(found):
+            done = _build_reached(run, changes, found)
+            if done is not None:
+                return done
+        elif found is not None:
+            resolution = resolve_reached(root, state, changes, found)
     resolution = resolution or resolve_all(root)
     layouts = {name: now.layout(name) for name in resolution.resolved.layouts}
     renderers = Renderers(resolution.resolved.layouts, out)
@@ -183,10 +205,7 @@ def _build(
 
     try:
         with writing(out, out / "md", out / "docx", look=changes is None), Staged() as staged:
-            work = RenderOne(
-                Positions(root),
-                {ident: summary.title for ident, summary in resolution.summaries.items()},
-                resolved.documents,
+            render = RenderOne(
                 {name: renderers[name] for name in layouts if name in renderers.layouts},
                 out,
                 epoch,
@@ -194,28 +213,149 @@ def _build(
                 {ident: entry.fingerprint for ident, entry in state.entries.items()},
                 complete,
             )
+            work = ResolveAndRender(
+                Positions(root),
+                {ident: summary.title for ident, summary in resolution.summaries.items()},
+                resolved.documents,
+                render,
+            )
             results = map_parallel(work, jobs, per_worker=PARALLEL_FROM)
-            for ident, (fingerprint, files) in zip(progress(jobs), results, strict=True):
+            for ident, rendered in zip(progress(jobs), results, strict=True):
                 entries[ident] = Entry(
-                    now.positions[ident], fingerprint, resolution.summaries[ident]
+                    now.positions[ident], rendered.fingerprint, resolution.summaries[ident]
                 )
-                if files is None:
-                    report.unchanged.append(ident)
-                    continue
-                for path, temporary in files:
-                    if temporary is not None:
-                        staged.adopt(temporary, path)
-                        report.written.append(path)
-                report.built.append(ident)
+                _take(ident, rendered, staged, report)
     except TemplateProblem as error:  # a fault only this position's data reaches
         raise SourceErrors([error.problem(root)]) from None
+    return _finish(report, run, entries, resolution)
+
+
+WIDE_FROM = 2 * PARALLEL_FROM
+"""Positions an edit reaches besides the edited ones from which they are resolved where they
+are rendered, on every core (see ``_build_reached``): as many as go to two workers."""
+
+
+def wide(found: Reach) -> bool:
+    """Whether the positions ``found`` reaches are so many (see WIDE_FROM)."""
+    return len(found.positions - set(found.first.positions)) >= WIDE_FROM
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one build was asked and found before resolving."""
+
+    root: Path
+    positions: Sequence[str]  # as named on the command line
+    selected: list[str]  # their ids; all when none were named
+    out: Path
+    epoch: int | None
+    strict: bool
+    progress: Progress
+    now: Scan
+    state: State
+    present: Present
+
+
+def _build_reached(run: Run, changes: Changes, found: Reach) -> BuildReport | None:
+    """Build after edits that reach many positions (a block edit): each reached position is
+    validated, resolved, fingerprinted and rendered in one go, on every core, as in a full
+    build; only its summary and problems come back, and the checks between positions run here
+    against the others' summaries from the state. The rendered files stay staged until every
+    check passed: on any error they are removed and None returned (a full build then reports
+    every error of the project, as from scratch)."""
+    from ametigen.load.project import load_sources
+    from ametigen.pipeline import collector_paused
+    from ametigen.render.probe import template_problems, unprinted_fields
+    from ametigen.resolve.each import resolve_each
+
+    out, state, wanted = run.out, run.state, set(run.selected)
+    with collector_paused():
+        sources = load_sources(run.root, only=())
+    layouts = {name: run.now.layout(name) for name in sources.layouts}
+    renderers = Renderers(sources.layouts, out)
+    probes = renderers.probes(layouts)
+    if template_problems(probes):
+        return None  # (not after a successful build with the same templates)
+    render = Rendering(
+        RenderOne(
+            {name: renderers[name] for name in layouts},
+            out,
+            run.epoch,
+            layouts,
+            {ident: entry.fingerprint for ident, entry in state.entries.items()},
+            run.present.complete(),
+        ),
+        frozenset(wanted),
+    )
+    report = BuildReport()
+    entries = dict(state.entries)
+    for ident in changes.removed:
+        entries.pop(ident, None)
+    with writing(out, out / "md", out / "docx"), Staged() as staged:
+        resolved, made = resolve_each(
+            sources,
+            found.positions,
+            found.titles(),
+            render,
+            per_worker=PARALLEL_FROM,
+            progress=run.progress,
+        )
+        faults: dict[str, TemplateProblem] = {}
+        for ident, rendered in made.items():
+            if isinstance(rendered, TemplateProblem):
+                faults[ident] = rendered
+            else:
+                _take(ident, rendered, staged, report)
+        resolution = None
+        if all(problem.warning for problem in resolved.problems) and all(
+            ident in made for ident in resolved.summaries if ident in wanted
+        ):
+            resolution = conclude(state, changes, found.known, resolved)
+        if resolution is None:  # an error: nothing of this is written
+            staged.discard()
+            return None
+        resolution.warnings = ordered(
+            [*resolution.warnings, *unprinted_fields(resolution.resolved, probes)]
+        )
+        report.warnings = resolution.warnings
+        raise_errors(resolution.warnings, strict=run.strict)
+        if faults:  # a fault only this position's data reaches
+            raise SourceErrors([faults[min(faults)].problem(run.root)])
+        for ident, summary in resolved.summaries.items():
+            rendered = made.get(ident)
+            if isinstance(rendered, Rendered):
+                entries[ident] = Entry(run.now.positions[ident], rendered.fingerprint, summary)
+            else:  # not selected: not rendered
+                old = state.entries.get(ident)
+                entries[ident] = Entry("", old.fingerprint if old else "", summary)
+    report.unchanged += [ident for ident in run.selected if ident not in resolved.summaries]
+    return _finish(report, run, entries, resolution)
+
+
+def _take(ident: str, rendered: Rendered, staged: Staged, report: BuildReport) -> None:
+    """Count one rendered position in ``report`` and stage its new files."""
+    if rendered.files is None:
+        report.unchanged.append(ident)
+        return
+    for path, temporary in rendered.files:
+        if temporary is not None:
+            staged.adopt(temporary, path)
+            report.written.append(path)
+    report.built.append(ident)
+
+
+def _finish(
+    report: BuildReport, run: Run, entries: dict[str, Entry], resolution: Resolution
+) -> BuildReport:
+    """Sort the report, remove the outputs of positions that went, and save the state."""
     report.built.sort()
     report.unchanged.sort()
-    if not positions:
-        report.removed = present.remove_deleted(out, now.positions)
+    now = run.now
+    if not run.positions:
+        report.removed = run.present.remove_deleted(run.out, now.positions)
     blocks = BlockEntries(now.blocks, resolution.resolved.block_entries)
-    next_state = State(now.context, epoch, entries, resolution.warnings, blocks)
-    write_atomic(out / STATE_FILE, encode_state(next_state))
+    next_state = State(now.context, run.epoch, entries, resolution.warnings, blocks)
+    write_atomic(run.out / STATE_FILE, encode_state(next_state))
     return report
 
 
@@ -247,35 +387,44 @@ class Renderers:
 
     def probe(self, resolved: Resolved, keys: dict[str, str]) -> list[Problem]:
         """Probe every layout (see :mod:`ametigen.render.probe`): the templates' problems and
-        the fields positions set that their layouts never print. A probe that passed is kept
-        in the cache under ``keys`` (each layout's templates' content)."""
-        from ametigen.render.probe import probe_layouts, template_problems, unprinted_fields
+        the fields positions set that their layouts never print."""
+        from ametigen.render.probe import template_problems, unprinted_fields
+
+        probes = self.probes(keys)
+        return template_problems(probes) + unprinted_fields(resolved, probes)
+
+    def probes(self, keys: dict[str, str]) -> dict[str, Probe]:
+        """Every layout's probe; one that passed is kept in the cache under ``keys`` (each
+        layout's templates' content)."""
+        from ametigen.render.probe import probe_layouts
 
         def renderer(layout: LayoutSource) -> Renderer:
             return self[layout.name]
 
-        probes = probe_layouts(self.layouts, renderer, self.cache, keys)
-        return template_problems(probes) + unprinted_fields(resolved, probes)
+        return probe_layouts(self.layouts, renderer, self.cache, keys)
+
+
+class Rendered(NamedTuple):
+    """One position's document rendered, or found unchanged (a tuple: one travels back from
+    a worker for every position)."""
+
+    fingerprint: str  # of everything its outputs' bytes depend on
+    files: list[tuple[Path, Path | None]] | None  # outputs and their staged files; None: unchanged
 
 
 @dataclass(frozen=True)
 class RenderOne:
-    """Render one position if its document changed, and stage its files (see :class:`Staged`):
-    a picklable function for the workers of ``map_parallel``.
+    """Render one document if it changed, and stage its files (see :class:`Staged`).
 
-    Its document is one this run resolved (``documents``: after edits) or, after a full check
-    (which keeps none), resolved again here, in the worker, with every title known. It is
-    rendered when its fingerprint differs from the last build's (``fingerprints``) or its
+    It is rendered when its fingerprint differs from the last build's (``fingerprints``) or its
     outputs are not all there (``complete``). Returns the fingerprint and the outputs with
-    their staged temporary files (None: unchanged), or no outputs when it was not rendered.
+    their staged temporary files (None: an output already held exactly that), or no outputs
+    when it was not rendered.
 
     The templates are prepared in the parent (``renderers``); forked workers inherit them and
     write their files themselves, so only file names travel back.
     """
 
-    positions: Positions
-    titles: Mapping[str, str]
-    documents: Mapping[str, Document]
     renderers: Mapping[str, Renderer]
     out: Path
     epoch: int | None
@@ -283,21 +432,58 @@ class RenderOne:
     fingerprints: Mapping[str, str]
     complete: Collection[str]
 
-    def __call__(self, ident: str) -> tuple[str, list[tuple[Path, Path | None]] | None]:
-        doc = self.documents.get(ident)
-        if doc is None:
-            doc = self.positions.resolve(ident, self.titles).documents[ident]  # (no error)
+    def __call__(self, doc: Document) -> Rendered:
         fingerprint = digest(
             generator_fingerprint(), self.keys[doc.layout], f"{self.epoch}", repr(doc)
         )
-        if self.fingerprints.get(ident) == fingerprint and ident in self.complete:
-            return fingerprint, None
+        if self.fingerprints.get(doc.id) == fingerprint and doc.id in self.complete:
+            return Rendered(fingerprint, None)
         outputs = Outputs.of(self.out, doc.id)
         markdown, docx = self.renderers[doc.layout].render(doc, self.epoch)
-        return fingerprint, [
-            (outputs.markdown, stage(outputs.markdown, markdown)),
-            (outputs.docx, stage(outputs.docx, docx)),
-        ]
+        return Rendered(
+            fingerprint,
+            [
+                (outputs.markdown, stage(outputs.markdown, markdown)),
+                (outputs.docx, stage(outputs.docx, docx)),
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class ResolveAndRender:
+    """``render`` one position by id: a picklable function for the workers of
+    ``map_parallel``. Its document is one this run resolved (``documents``: after edits) or,
+    after a full check (which keeps none), resolved again here, in the worker, with every
+    title known."""
+
+    positions: Positions
+    titles: Mapping[str, str]
+    documents: Mapping[str, Document]
+    render: RenderOne
+
+    def __call__(self, ident: str) -> Rendered:
+        doc = self.documents.get(ident)
+        if doc is None:
+            doc = self.positions.resolve(ident, self.titles).documents[ident]  # (no error)
+        return self.render(doc)
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """``render`` a document resolved in the same worker (see ``_build_reached``), if it is
+    ``wanted``; a template fault comes back (as it is, not raised): whether it is reported
+    depends on the other positions (an error elsewhere is reported instead, as before)."""
+
+    render: RenderOne
+    wanted: Collection[str]
+
+    def __call__(self, doc: Document) -> Rendered | TemplateProblem | None:
+        if doc.id not in self.wanted:
+            return None
+        try:
+            return self.render(doc)
+        except TemplateProblem as fault:
+            return fault
 
 
 # ---------------------------------------------------------------- naming positions

@@ -7,8 +7,10 @@ text), and edits of shared blocks and of how positions use them (reword, add, re
 reorder block items — used or not —, a block file that comes, a comment; a position that names
 a block item, leaves out, rewords or adds to a shared list, takes a standard task) are drawn at
 random; after each one the incremental build in build/ is compared with a clean build: the
-same files, byte for byte, the same warnings, or the same errors; and ``check``, which reuses
-the state of the last check or build, must find the same problems.
+same files, byte for byte, the same warnings, or the same errors; so is a second incremental
+build that resolves the positions an edit reaches where it renders them (the way of edits that
+reach many); and ``check``, which reuses the state of the last check or build, must find the
+same problems.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import ametigen.build
 import ametigen.hashcache
 import ametigen.resolve.affected
 from ametigen.build import build
@@ -206,6 +209,14 @@ def outcome(root: Path, out: Path) -> tuple[str, Any]:
     return "built", (files, sorted(str(problem) for problem in report.warnings))
 
 
+def widely(root: Path, out: Path) -> tuple[str, Any]:
+    """``outcome`` of a build that resolves the positions an edit reaches where it renders
+    them, as it does when they are many (see ametigen.build.WIDE_FROM), however few."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ametigen.build, "WIDE_FROM", 0)
+        return outcome(root, out)
+
+
 def checked(root: Path) -> tuple[str, Any]:
     """What ``check`` found: its warnings, or its problems."""
     try:
@@ -319,15 +330,18 @@ def from_scratch(out: Path) -> None:
 )
 def test_incremental_build_equals_a_clean_build(folder: Path, steps: list[Any]) -> None:
     root, clean = folder / "project", folder / "clean"
-    incremental = root / "build"
+    incremental, wide = root / "build", folder / "wide"
     start(root)
     from_scratch(incremental)
+    from_scratch(wide)
     outcome(root, incremental)
+    widely(root, wide)
     for step in steps:
         apply(root, step)
         found = checked(root)  # before the build: from the state of the last check or build
         from_scratch(clean)
         expected = outcome(root, clean)
         assert outcome(root, incremental) == expected, step
+        assert widely(root, wide) == expected, step
         kind, result = expected
         assert found == (kind, result[1] if kind == "built" else result), step

@@ -30,9 +30,8 @@ def documents_alive() -> int:
     return sum(isinstance(thing, Document) for thing in gc.get_objects())
 
 
-def test_a_full_build_holds_one_document_at_a_time(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def count_alive(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The documents alive whenever one is rendered from now on."""
     alive: list[int] = []
     render = Renderer.render
 
@@ -41,10 +40,35 @@ def test_a_full_build_holds_one_document_at_a_time(
         return render(self, doc, epoch)
 
     monkeypatch.setattr(Renderer, "render", counting)
+    return alive
+
+
+def test_a_full_build_holds_one_document_at_a_time(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alive = count_alive(monkeypatch)
     report = build(project)
     assert len(report.built) > COPIES
     assert len(alive) == len(report.built)
     assert max(alive) <= 2  # the one rendered (and one the probe may have left)
+
+
+def test_a_block_edit_reaching_many_holds_one_document_at_a_time(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ametigen.build
+    import ametigen.resolve.affected
+
+    build(project)
+    monkeypatch.setattr(ametigen.resolve.affected, "PARTIAL_SHARE", 1.0)  # not all of them
+    monkeypatch.setattr(ametigen.build, "WIDE_FROM", 0)  # the way of edits that reach many
+    alive = count_alive(monkeypatch)
+    texts = project / "templates/blocks/tekstid.yaml"
+    words = texts.read_text("utf-8").replace("Töövahenditeks on töötaja", "Töövahendid on", 1)
+    texts.write_text(words, "utf-8")
+    report = build(project)
+    assert len(report.built) > COPIES and len(alive) == len(report.built)
+    assert max(alive) <= 2
 
 
 def test_a_check_keeps_no_document_model_or_loaded_file(project: Path) -> None:

@@ -65,38 +65,80 @@ def resolve_all(root: Path) -> Resolution:
     return Resolution(resolved, ordered(resolved.problems), True, dict(resolved.summaries))
 
 
+@dataclass
+class Reach:
+    """What edits reach, found by reading the edited positions (``first``): the positions to
+    read again (``positions``, the edited ones among them) and what the state knows of every
+    position but the removed ones (``known``)."""
+
+    first: Resolved
+    positions: set[str]
+    known: dict[str, Summary]
+
+    def titles(self) -> dict[str, str]:
+        """Every position's title: from the state, and of the edited positions as read now (a
+        position reached but not edited has the title the state keeps)."""
+        titles = {ident: summary.title for ident, summary in self.known.items()}
+        titles.update((ident, model.title) for ident, model in self.first.positions.items())
+        return titles
+
+
 def resolve_changed(root: Path, state: State, changes: Changes) -> Resolution | None:
     """Resolve the positions ``changes`` reach (see the module's description); None when that
     is not enough: an error anywhere (a full resolution reports them all), or a warning of the
     last build that no position file holds (several positions may have caused it)."""
+    found = reach(root, state, changes)
+    return None if found is None else resolve_reached(root, state, changes, found)
+
+
+def resolve_reached(root: Path, state: State, changes: Changes, found: Reach) -> Resolution | None:
+    """``resolve_changed`` once the reach is ``found``: the positions reached are resolved in
+    this process, with their documents."""
+    from ametigen.pipeline import collector_paused
+
+    with collector_paused():  # (as a full resolution: many objects, all kept, no cycles)
+        resolved: Resolved | None = found.first
+        if found.positions - set(found.first.positions):
+            resolved = _resolve(root, found.positions, found.known)
+        if resolved is None:
+            return None
+        return conclude(state, changes, found.known, resolved)
+
+
+def reach(root: Path, state: State, changes: Changes) -> Reach | None:
+    """The edited positions read, and the positions ``changes`` reach; None when a full
+    resolution is needed (see ``resolve_changed``), or reading them all is as cheap."""
     if any(not _is_position_file(problem.path) for problem in state.warnings):
         return None
     from ametigen.pipeline import collector_paused
 
-    with collector_paused():  # (as a full resolution: many objects, all kept, no cycles)
-        return _resolve_changed(root, state, changes)
-
-
-def _resolve_changed(root: Path, state: State, changes: Changes) -> Resolution | None:
-    known = {i: e.summary for i, e in state.entries.items() if i not in changes.removed}
-    resolved = _resolve(root, changes.edited, known)
-    if resolved is None:
-        return None
-    old = {ident: entry.summary for ident, entry in state.entries.items()}
-    reach = reached(changes, old, resolved)
-    if changes.blocks:
-        reach |= block_users(state, resolved.block_entries) - changes.removed
-    if len(reach) > PARTIAL_SHARE * max(len(known), 1):
-        return None
-    if reach - set(resolved.positions):
-        resolved = _resolve(root, reach, known)
+    with collector_paused():
+        known = {i: e.summary for i, e in state.entries.items() if i not in changes.removed}
+        resolved = _resolve(root, changes.edited, known)
         if resolved is None:
             return None
-    problems = _organisation(resolved, known)
+        old = {ident: entry.summary for ident, entry in state.entries.items()}
+        found = reached(changes, old, resolved)
+        if changes.blocks:
+            found |= block_users(state, resolved.block_entries) - changes.removed
+    if len(found) > PARTIAL_SHARE * max(len(known), 1):
+        return None
+    return Reach(resolved, found, known)
+
+
+def conclude(
+    state: State, changes: Changes, known: Mapping[str, Summary], resolved: Resolved
+) -> Resolution | None:
+    """The positions an edit reached, resolved (``resolved``: their summaries, origins and
+    problems), checked against every other position (``known``); None on any error."""
+    from ametigen.pipeline import collector_paused
+
+    with collector_paused():
+        problems = _organisation(resolved, known)
     if problems is None or any(not problem.warning for problem in problems):
         return None
     summaries = {**known, **resolved.summaries}
-    again = {f"{POSITIONS}/{ident}.yaml" for ident in (*resolved.positions, *changes.removed)}
+    again = {f"{POSITIONS}/{ident}.yaml" for ident in (*resolved.summaries, *changes.removed)}
     kept = [problem for problem in state.warnings if _name(problem.path) not in again]
     warnings = ordered([*kept, *problems, *resolved.problems])
     return Resolution(resolved, warnings, False, summaries)

@@ -11,11 +11,16 @@ process ever holds every position at once.
 Resolving needs the titles of the positions a position refers to, which are known only when
 every position is read. Here a reference needs only its position to be there (its file
 found): the titles go into documents, and those are made again for the build.
+
+After an edit that reaches many positions (a block edit), the titles are known from the last
+build's state: :func:`resolve_each` resolves just those positions, on every core, and hands each
+document to a function in the worker (the build renders it there), so that each position is
+resolved once (see :mod:`ametigen.resolve.affected`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -30,6 +35,7 @@ from ametigen.resolve.resolve import Origins, Resolved, SetFields, Shared, set_f
 if TYPE_CHECKING:
     from ametigen.incremental import Summary
     from ametigen.load.project import Sources
+    from ametigen.resolve.document import Document
 
 PER_WORKER = 100
 """Positions per worker below which they are resolved in this process (a worker costs more to
@@ -45,6 +51,7 @@ class Found(NamedTuple):
     summary: Summary | None = None  # None: it did not validate
     defaulted: frozenset[str] = frozenset()  # the fields it takes from the organisation file
     printed: SetFields | None = None  # None: it has no document
+    made: Any = None  # what CheckOne's ``then`` made of its document
 
 
 class Positions:
@@ -110,10 +117,13 @@ class Present(Mapping[str, str]):
 
 @dataclass(frozen=True)
 class CheckOne:
-    """Resolve one position for the check (a picklable function, for spawned workers)."""
+    """Resolve one position for the check (a picklable function, for spawned workers); and,
+    with ``then``, hand its document to ``then`` where it was made, unless the position has an
+    error (what it returns travels back in ``Found.made``)."""
 
     positions: Positions
-    titles: Present
+    titles: Mapping[str, str]
+    then: Callable[[Document], Any] | None = None
 
     def __call__(self, ident: str) -> Found:
         resolved = self.positions.resolve(ident, self.titles)
@@ -123,7 +133,11 @@ class CheckOne:
         summary = Person.read(model, origins).summary(model, resolved.uses[ident])
         document = resolved.documents.get(ident)
         printed = set_fields(model, document) if document is not None else None
-        return Found(ident, resolved.problems, summary, origins.defaulted, printed)
+        made = None
+        wrong = any(not problem.warning for problem in resolved.problems)
+        if self.then is not None and document is not None and not wrong:
+            made = self.then(document)
+        return Found(ident, resolved.problems, summary, origins.defaulted, printed, made)
 
 
 def resolve_everywhere(sources: Sources) -> Resolved:
@@ -135,9 +149,51 @@ def resolve_everywhere(sources: Sources) -> Resolved:
     files = position_files(root)
     positions = Positions(root, Shared(sources, out.problems))
     work = CheckOne(positions, Present(frozenset(files)))
+    _gather(out, map_parallel(work, list(files), per_worker=PER_WORKER), files, sources)
+    out.problems += check_organisation(out)
+    return out
+
+
+def resolve_each(
+    sources: Sources,
+    only: Collection[str],
+    titles: Mapping[str, str],
+    then: Callable[[Document], Any],
+    *,
+    per_worker: int = PER_WORKER,
+    progress: Callable[[Iterable[str]], Iterable[str]] = lambda items: items,
+) -> tuple[Resolved, dict[str, Any]]:
+    """The positions ``only`` of ``sources`` (read without positions) validated and resolved
+    on every core, with ``titles`` (of every position), and what ``then`` made, in the
+    worker, of the document of each one without an error; the checks between positions are
+    not run (they need the others' summaries: see :mod:`ametigen.resolve.affected`). The
+    result keeps no documents."""
+    root = sources.root
+    out = Resolved.start(sources)
+    files = {ident: root / position_path(ident) for ident in sorted(only)}
+    work = CheckOne(Positions(root, Shared(sources, out.problems)), titles, then)
+    made: dict[str, Any] = {}
+    items = list(files)
+    founds = map_parallel(work, items, per_worker=per_worker)
+    counted = (found for _, found in zip(progress(items), founds, strict=True))
+    _gather(out, counted, files, sources, made)
+    return out, made
+
+
+def _gather(
+    out: Resolved,
+    founds: Iterable[Found],
+    files: Mapping[str, Path],
+    sources: Sources,
+    made: dict[str, Any] | None = None,
+) -> None:
+    """Keep in ``out`` what the checks between positions need of each position found
+    (``files``: where each is), and in ``made`` what was made of its document."""
     alike: dict[SetFields, SetFields] = {}
-    for found in map_parallel(work, list(files), per_worker=PER_WORKER):
+    for found in founds:
         out.problems += found.problems
+        if made is not None and found.made is not None:
+            made[found.ident] = found.made
         if found.summary is None:
             continue
         ident = found.ident
@@ -146,8 +202,6 @@ def resolve_everywhere(sources: Sources) -> Resolved:
         if found.printed is not None:  # positions alike share one (they mostly are)
             out.printed[ident] = alike.setdefault(found.printed, found.printed)
     out.problems = unique(out.problems)
-    out.problems += check_organisation(out)
-    return out
 
 
 def _origins(file: Path, sources: Sources, ident: str, defaulted: frozenset[str]) -> Origins:
