@@ -193,9 +193,11 @@ def _load(root: Path, path: Path) -> LoadedYaml | list[Problem]:
     from ametigen.load.yamlfile import load_yaml_text
 
     relative = path.relative_to(root) if path.is_absolute() else path
-    full = root / relative
+    full = os.path.join(root, relative)  # (a string: thousands of files a run)
     try:
-        loaded = load_yaml_text(full.read_bytes(), relative, origin=full)
+        with open(full, "rb") as stream:
+            raw = stream.read()
+        loaded = load_yaml_text(raw, relative, origin=full)
     except OSError as error:
         return [Problem(relative, f"faili ei saa lugeda: {error.strerror}")]
     except SourceErrors as error:

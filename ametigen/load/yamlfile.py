@@ -107,7 +107,7 @@ class LoadedYaml:
         path: Path,
         data: Any,
         marks: dict[KeyPath, Mark] | None = None,
-        origin: Path | None = None,
+        origin: Path | str | None = None,
         start: Mark | None = None,
     ) -> None:
         if marks is None and origin is None:
@@ -122,7 +122,8 @@ class LoadedYaml:
     def marks(self) -> dict[KeyPath, Mark]:
         if self._marks is None:
             assert self.origin is not None
-            self._marks = load_yaml_text(self.origin.read_bytes(), self.path).marks
+            with open(self.origin, "rb") as stream:
+                self._marks = load_yaml_text(stream.read(), self.path).marks
         return self._marks
 
     def mark(self, loc: KeyPath) -> Mark | None:
@@ -176,7 +177,7 @@ def load_yaml_file(path: Path) -> LoadedYaml:
     return load_yaml_text(raw, path)
 
 
-def load_yaml_text(text: str | bytes, path: Path, origin: Path | None = None) -> LoadedYaml:
+def load_yaml_text(text: str | bytes, path: Path, origin: Path | str | None = None) -> LoadedYaml:
     """Load YAML text (bytes are UTF-8); raise :class:`SourceErrors` for any problem in it.
 
     With ``origin`` (the file the text came from) no marks are made now: they are read again

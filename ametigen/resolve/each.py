@@ -132,12 +132,19 @@ class CheckOne:
             return Found(ident, resolved.problems)
         summary = Person.read(model, origins).summary(model, resolved.uses[ident])
         document = resolved.documents.get(ident)
-        printed = set_fields(model, document) if document is not None else None
+        printed = None
+        if document is not None:  # positions alike share one: sent once a chunk (pickle's memo)
+            printed = set_fields(model, document)
+            printed = _ALIKE.setdefault(printed, printed)
         made = None
         wrong = any(not problem.warning for problem in resolved.problems)
         if self.then is not None and document is not None and not wrong:
             made = self.then(document)
         return Found(ident, resolved.problems, summary, origins.defaulted, printed, made)
+
+
+_ALIKE: dict[SetFields, SetFields] = {}
+"""The fields set by the positions resolved in this process (see CheckOne)."""
 
 
 def resolve_everywhere(sources: Sources) -> Resolved:

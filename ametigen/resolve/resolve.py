@@ -203,8 +203,7 @@ class Shared:
         defaults = self.defaults
         assert isinstance(loaded.data, dict)
         schema = layout_model(loaded.data.get("kujundus", defaults.get("kujundus")), self.sources)
-        accepted = {info.alias for info in schema.model_fields.values()}
-        defaulted = frozenset(key for key in defaults if key in accepted) - set(loaded.data)
+        defaulted = _defaultable(schema, tuple(defaults)).difference(loaded.data)
         data = {**{key: defaults[key] for key in defaulted}, **loaded.data}
         model, problems = validate(schema, loaded, data=data)
         loaded.forget_values()  # the model has them now
@@ -232,6 +231,13 @@ class Shared:
             return document, resolver.problems, self.blocks.used()
         finally:
             self.blocks.problems = self.problems
+
+
+@functools.cache
+def _defaultable(schema: type[Position], defaults: tuple[str, ...]) -> frozenset[str]:
+    """The keys of ``defaults`` that ``schema`` has (once per layout, not per position)."""
+    accepted = {info.alias for info in schema.model_fields.values()}
+    return frozenset(key for key in defaults if key in accepted)
 
 
 def layout_model(name: Any, sources: Sources) -> type[Position]:
@@ -520,28 +526,25 @@ class PositionResolver:
         where = self.origins.where("ülesanded")
         tasks = []
         for index, entry in enumerate(self.model.tasks):
-            task: Task | None
             if isinstance(entry, TaskFromBlock):
                 kept = {"text": entry.text, "subitems": entry.subitems, "results": entry.results}
                 parts = [TASK_PARTS[name] for name, value in kept.items() if value is None]
                 base = self.blocks.item(entry.block, where.at(index, "plokk"), Task, parts)
                 if not isinstance(base, Task):
                     continue
-                task = Task.model_construct(
-                    text=entry.text if entry.text is not None else base.text,
-                    subitems=entry.subitems if entry.subitems is not None else base.subitems,
-                    results=entry.results if entry.results is not None else base.results,
-                )
+                text = entry.text if entry.text is not None else base.text
+                subitems = entry.subitems if entry.subitems is not None else base.subitems
+                results = entry.results if entry.results is not None else base.results
             else:
-                task = entry
+                text, subitems, results = entry.text, entry.subitems, entry.results
             tasks.append(
                 d.Task(
                     number=f"{prefix}{index + 1}",
-                    text=task.text,
-                    subitems=tuple(task.subitems),
+                    text=text,
+                    subitems=tuple(subitems),
                     results=tuple(
                         d.Item(r.text, tuple(r.subitems)) if isinstance(r, Result) else d.Item(r)
-                        for r in task.results
+                        for r in results
                     ),
                 )
             )
