@@ -90,8 +90,13 @@ def find_root(start: Path) -> Path:
 
 def position_files(root: Path) -> dict[str, Path]:
     """Position id (path under positions/ without .yaml, with /) → file, sorted by id."""
+    return {ident: Path(name) for ident, name in position_names(root).items()}
+
+
+def position_names(root: Path) -> dict[str, str]:
+    """``position_files`` with the files' names as strings (no Path for each of thousands)."""
     found = files_by_id(root / POSITIONS, ".yaml")
-    return {ident: Path(found[ident]) for ident in sorted(found, key=lambda i: i.split("/"))}
+    return {ident: found[ident] for ident in sorted(found, key=lambda i: i.split("/"))}
 
 
 Listing = tuple[list[str], list[str], bool]

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from ametigen.load.project import LayoutSource
     from ametigen.render.cache import TemplateCache
     from ametigen.render.renderer import Renderer
-    from ametigen.resolve.resolve import Resolved
+    from ametigen.resolve.resolve import Resolved, SetFields
 
 _TAGS = re.compile(r"<[^>]+>")
 _DELIMITER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
@@ -477,20 +477,34 @@ def unprinted_fields(resolved: Resolved, probes: Mapping[str, Probe]) -> list[Pr
     (see :func:`ametigen.resolve.resolve.set_fields`).
     """
     problems = []
+    # Positions alike share their SetFields (see resolve.each): what one lacks, all do.
+    lacking: dict[SetFields, list[tuple[str, ...]]] = {}
     for ident, printed in resolved.printed.items():
         found = probes.get(printed.layout)
         if found is None or found.problems:
             continue
+        keys = lacking.get(printed)
+        if keys is None:
+            keys = lacking[printed] = _lacking(printed, found)
+        if not keys:
+            continue
         origins = resolved.origins[ident]
-        for entry in printed.fields:
-            if not found.prints(entry.path):
-                problems.append(_unprinted(origins.where(entry.key), entry.key, printed.layout))
-                continue
-            for path, key in entry.inner:
-                if not found.prints(path):
-                    where = origins.where(entry.key).at(key)
-                    problems.append(_unprinted(where, f"{entry.key}.{key}", printed.layout))
+        for key, *inner in keys:
+            where = origins.where(key).at(*inner)
+            problems.append(_unprinted(where, ".".join((key, *inner)), printed.layout))
     return list(dict.fromkeys(problems))  # a default is told once per layout
+
+
+def _lacking(printed: SetFields, found: Probe) -> list[tuple[str, ...]]:
+    """The fields (a key, or a key and its own key) ``printed`` sets that ``found`` never
+    prints, in order."""
+    keys: list[tuple[str, ...]] = []
+    for entry in printed.fields:
+        if not found.prints(entry.path):
+            keys.append((entry.key,))
+            continue
+        keys += [(entry.key, key) for path, key in entry.inner if not found.prints(path)]
+    return keys
 
 
 def _unprinted(where: Any, key: str, layout: str) -> Problem:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ametigen.errors import Problem
-from ametigen.load.project import POSITIONS, Reader, load_sources, position_files
+from ametigen.load.project import POSITIONS, Reader, load_sources, position_names
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.parallel import map_parallel
 from ametigen.resolve.checks import Person, check_organisation
@@ -153,7 +153,7 @@ def resolve_everywhere(sources: Sources) -> Resolved:
     the module's description)."""
     root = sources.root
     out = Resolved.start(sources)
-    files = position_files(root)
+    files = position_names(root)
     positions = Positions(root, Shared(sources, out.problems))
     work = CheckOne(positions, Present(frozenset(files)))
     _gather(out, map_parallel(work, list(files), per_worker=PER_WORKER), files, sources)
@@ -190,7 +190,7 @@ def resolve_each(
 def _gather(
     out: Resolved,
     founds: Iterable[Found],
-    files: Mapping[str, Path],
+    files: Mapping[str, Path | str],
     sources: Sources,
     made: dict[str, Any] | None = None,
 ) -> None:
@@ -211,7 +211,7 @@ def _gather(
     out.problems = unique(out.problems)
 
 
-def _origins(file: Path, sources: Sources, ident: str, defaulted: frozenset[str]) -> Origins:
+def _origins(file: Path | str, sources: Sources, ident: str, defaulted: frozenset[str]) -> Origins:
     """A position's origins (``file``: where it is), for problems the checks between positions
     find: the file is read again only for such a problem's line."""
     loaded = LoadedYaml(position_path(ident), None, origin=file)
