@@ -25,7 +25,7 @@ from ametigen.review.revision import (
     revision,
     revisions,
 )
-from ametigen.review.snapshot import Snapshot, snapshot
+from ametigen.review.snapshot import Resolution, Snapshot, rendered, resolution, snapshot
 from ametigen.review.words import Line, unified
 
 
@@ -119,19 +119,20 @@ def load(
 def load_both(
     project: Path, base: Revision, head: Revision, cache: TemplateCache | None = None
 ) -> tuple[Snapshot, Snapshot]:
-    """The snapshots of both revisions: BASE's copied out of git and made in a second process
-    (where workers fork) while this one makes HEAD's. ``cache`` keeps prepared templates of the
-    working tree."""
+    """The snapshots of both revisions: BASE's copied out of git and resolved in a second
+    process (where workers fork) while this one makes HEAD's; BASE's Markdown is then rendered
+    here, on every core (a second process renders on one, and the documents it sends back are
+    a third of their Markdown). ``cache`` keeps prepared templates of the working tree."""
     keeper = tempfile.TemporaryDirectory(prefix="ametigen-rev-") if base.commit else None
     try:
-        made_base = partial(_snapshot_at, project, base, Path(keeper.name) if keeper else None)
+        made_base = partial(_resolution_at, project, base, Path(keeper.name) if keeper else None)
         with Background(made_base) as made:
             try:
                 new = load(project, head, cache if head.commit is None else None)
             except AmetigenError:
-                made.result()  # BASE's problem first, as when the two were made in turn
+                rendered(made.result())  # BASE's problem first, as when the two were made in turn
                 raise
-            old: Snapshot = made.result()
+            old = rendered(made.result())
     except BaseException:
         if keeper is not None:
             keeper.cleanup()
@@ -140,11 +141,11 @@ def load_both(
     return old, new
 
 
-def _snapshot_at(project: Path, side: Revision, folder: Path | None) -> Snapshot:
-    """The snapshot of ``side``, its project copied into ``folder`` (None: the working tree)."""
+def _resolution_at(project: Path, side: Revision, folder: Path | None) -> Resolution:
+    """``side`` resolved, its project copied into ``folder`` (None: the working tree)."""
     if side.commit is None or folder is None:
-        return snapshot(project, side.label)
-    return snapshot(extract(project, side.commit, folder), side.label)
+        return resolution(project, side.label)
+    return resolution(extract(project, side.commit, folder), side.label)
 
 
 def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:

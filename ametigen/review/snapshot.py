@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ametigen.docxtext import parts_text, signed_part
 from ametigen.errors import AmetigenError, SourceErrors
+from ametigen.load.project import LayoutSource
 from ametigen.parallel import map_parallel
 from ametigen.pipeline import resolve
 from ametigen.render.cache import TemplateCache
@@ -54,17 +54,6 @@ class Snapshot:
     """What keeps ``root`` when it is a temporary copy of a revision, while the snapshot lives:
     Word templates are prepared from there when first used, and spawned workers prepare theirs."""
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Sent from the process that made it: its renderers as what they are made of (their
-        compiled templates do not pickle), without ``folder`` (the receiver keeps that)."""
-        layouts = {name: (r.layout, r.cache) for name, r in self.renderers.items()}
-        return {**self.__dict__, "renderers": layouts, "folder": None}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        layouts = state["renderers"]
-        renderers = {name: Renderer(*made, lazy=True) for name, made in layouts.items()}
-        self.__dict__.update(state, renderers=renderers)
-
     def docx(self, ident: str, epoch: int | None = None) -> bytes:
         doc = self.positions[ident].doc
         return self.renderers[doc.layout].docx.render(doc, epoch=epoch)
@@ -88,32 +77,57 @@ def signed_text(renderer: Renderer, doc: Document) -> str:
     )
 
 
-def snapshot(project: Path, label: str, cache: TemplateCache | None = None) -> Snapshot:
-    """Resolve and render the project in ``project``; ``label`` names the revision in errors.
+@dataclass(frozen=True)
+class Resolution:
+    """A project resolved at one revision, its Markdown not yet rendered: what a second process
+    that resolved it sends back (documents and what they were made from, no templates)."""
 
-    Each layout's Word template is prepared when first used (``cache``: kept prepared there).
-    """
+    documents: dict[str, Document]
+    layouts: dict[str, LayoutSource]
+    word_templates: dict[str, str]
+    inputs: Inputs
+    root: Path
+
+
+def resolution(project: Path, label: str) -> Resolution:
+    """Resolve the project in ``project``; ``label`` names the revision in errors."""
     try:
         resolved = resolve(project)
     except SourceErrors as error:
         raise unreadable(label, [str(problem) for problem in error.problems]) from None
     except AmetigenError as error:
         raise unreadable(label, [str(error)]) from None
-    renderers = {
-        name: Renderer(layout, cache, lazy=True) for name, layout in resolved.layouts.items()
-    }
     word_templates = {
         name: hashlib.sha256(layout.docx.read_bytes()).hexdigest()
         for name, layout in resolved.layouts.items()
     }
-    idents, docs = list(resolved.documents), list(resolved.documents.values())
+    return Resolution(
+        resolved.documents, resolved.layouts, word_templates, inputs(resolved, project), project
+    )
+
+
+def rendered(found: Resolution, cache: TemplateCache | None = None) -> Snapshot:
+    """The snapshot of a resolved revision: every document's Markdown rendered, on every core.
+
+    Each layout's Word template is prepared when first used (``cache``: kept prepared there).
+    """
+    renderers = {name: Renderer(layout, cache, lazy=True) for name, layout in found.layouts.items()}
+    idents, docs = list(found.documents), list(found.documents.values())
     jobs = [(renderers[doc.layout], doc) for doc in docs]
-    rendered = map_parallel(_markdown, jobs, per_worker=PARALLEL_FROM)  # both cores
+    markdown = map_parallel(_markdown, jobs, per_worker=PARALLEL_FROM)  # both cores
     positions = {
         ident: Position(doc, text.decode("utf-8"))
-        for ident, doc, text in zip(idents, docs, rendered, strict=True)
+        for ident, doc, text in zip(idents, docs, markdown, strict=True)
     }
-    return Snapshot(positions, renderers, word_templates, inputs(resolved, project), project)
+    return Snapshot(positions, renderers, found.word_templates, found.inputs, found.root)
+
+
+def snapshot(project: Path, label: str, cache: TemplateCache | None = None) -> Snapshot:
+    """Resolve and render the project in ``project``; ``label`` names the revision in errors.
+
+    Each layout's Word template is prepared when first used (``cache``: kept prepared there).
+    """
+    return rendered(resolution(project, label), cache)
 
 
 def _markdown(job: tuple[Renderer, Document]) -> bytes:
