@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from ametigen.hashcache import Hashes, file_hash
 from ametigen.load.project import BLOCKS, LAYOUTS, ORG_FILE, POSITIONS
 
 STATE_FILE = ".ametigen-state.json"
-FORMAT = 5
+FORMAT = 6
 TEMPLATES = "templates"
 MACROS = "macros"
 
@@ -136,13 +137,41 @@ class Changes:
         return bool(self.edited or self.removed or self.blocks)
 
 
+class Entries(Mapping[str, Entry]):
+    """The entries of a state read from its file, each decoded when first asked for: a build
+    with nothing changed needs only their sources' hashes (:meth:`sources`)."""
+
+    def __init__(self, raw: dict[str, list[Any]], uses: list[tuple[str, ...]]) -> None:
+        self._raw = raw
+        self._uses = uses
+        self._decoded: dict[str, Entry] = {}
+
+    def __getitem__(self, ident: str) -> Entry:
+        entry = self._decoded.get(ident)
+        if entry is None:
+            entry = self._decoded[ident] = _entry(self._raw[ident], self._uses)
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self._raw
+
+    def sources(self) -> dict[str, str]:
+        return {ident: raw[0] for ident, raw in self._raw.items()}
+
+
 @dataclass
 class State:
     """The outcome of the last successful build into one output folder."""
 
     context: str = ""
     epoch: int | None = None
-    entries: dict[str, Entry] = field(default_factory=dict)
+    entries: Mapping[str, Entry] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     blocks: BlockEntries = field(default_factory=BlockEntries)
 
@@ -152,28 +181,39 @@ class State:
         if self.context != now.context or self.epoch != epoch:
             return None
         entries = self.entries
-        edited = {
-            ident
-            for ident, source in now.positions.items()
-            if (entry := entries.get(ident)) is None or entry.source != source
-        }
-        removed = {ident for ident in entries if ident not in now.positions}
+        if isinstance(entries, Entries):
+            sources = entries.sources()
+        else:
+            sources = {ident: entry.source for ident, entry in entries.items()}
+        edited = {ident for ident, source in now.positions.items() if sources.get(ident) != source}
+        removed = {ident for ident in sources if ident not in now.positions}
         return Changes(edited, removed, self.blocks.files != now.blocks)
 
 
 def load_state(out: Path, name: str = STATE_FILE) -> State:
     """The state saved in ``out`` (in the file ``name``), or an empty one if there is none to
-    trust."""
+    trust (another format or version, or any damage to its shape)."""
     try:
         raw = json.loads((out / name).read_text("utf-8"))
         if raw.get("format") != FORMAT or raw.get("version") != __version__:
             return State()
         uses = [tuple(map(str, used)) for used in raw["uses"]]
+        entries = raw["entries"]
+        count = len(uses)
+        if not all(
+            type(entry) is list
+            and len(entry) == 7
+            and type(entry[0]) is str
+            and 0 <= entry[6] < count
+            for entry in entries.values()
+        ):
+            return State()
+        messages = [str(message) for message in raw["messages"]]
         return State(
             context=str(raw["context"]),
             epoch=raw["epoch"],
-            entries={str(k): _entry(v, uses) for k, v in raw["entries"].items()},
-            warnings=[_problem(item) for item in raw["warnings"]],
+            entries=Entries(entries, uses),
+            warnings=[_problem(item, messages) for item in raw["warnings"]],
             blocks=BlockEntries(
                 str(raw["blocks"]), {str(k): str(v) for k, v in raw["block_entries"].items()}
             ),
@@ -186,7 +226,8 @@ def encode_state(state: State) -> bytes:
     """The state as the bytes of its file.
 
     The block entries positions use are listed once per distinct list (positions made alike
-    use the same), each position naming its list by number.
+    use the same), each position naming its list by number; so are the warnings' messages
+    (thousands of positions may have the same warning).
     """
     uses: list[tuple[str, ...]] = []
     numbers: dict[tuple[str, ...], int] = {}
@@ -197,12 +238,15 @@ def encode_state(state: State) -> bytes:
             numbers[used] = len(uses)
             uses.append(used)
         entries[ident] = _raw_entry(entry, numbers[used])
+    messages: dict[str, int] = {}
+    warnings = [_raw_problem(problem, messages) for problem in state.warnings]
     raw = {
         "format": FORMAT,
         "version": __version__,
         "context": state.context,
         "epoch": state.epoch,
-        "warnings": [_raw_problem(problem) for problem in state.warnings],
+        "messages": list(messages),
+        "warnings": warnings,
         "blocks": state.blocks.files,
         "block_entries": dict(sorted(state.blocks.hashes.items())),
         "uses": uses,
@@ -243,23 +287,23 @@ def _entry(raw: list[Any], uses: list[tuple[str, ...]]) -> Entry:
     return Entry(str(source), str(fingerprint), summary)
 
 
-def _raw_problem(problem: Problem) -> dict[str, Any]:
+def _raw_problem(problem: Problem, messages: dict[str, int]) -> list[Any]:
     mark = problem.mark
-    return {
-        "path": str(problem.path),
-        "message": problem.message,
-        "mark": [mark.line, mark.column] if mark else None,
-        "field": problem.field,
-        "warning": problem.warning,
-    }
+    return [
+        str(problem.path),
+        messages.setdefault(problem.message, len(messages)),
+        [mark.line, mark.column] if mark else None,
+        problem.field,
+        problem.warning,
+    ]
 
 
-def _problem(raw: dict[str, Any]) -> Problem:
-    mark = raw["mark"]
+def _problem(raw: list[Any], messages: list[str]) -> Problem:
+    path, message, mark, field, warning = raw
     return Problem(
-        Path(raw["path"]),
-        str(raw["message"]),
+        Path(path),
+        messages[message],
         Mark(int(mark[0]), int(mark[1])) if mark else None,
-        str(raw["field"]),
-        bool(raw["warning"]),
+        str(field),
+        bool(warning),
     )

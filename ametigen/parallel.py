@@ -12,20 +12,20 @@ them (see :mod:`ametigen.interrupts`).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.process import BaseProcess
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ametigen import interrupts
 from ametigen.errors import AmetigenError
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures are imported when workers start:
+    # a build that renders few documents starts none (they cost ~20 ms of its imports)
+    from multiprocessing.process import BaseProcess
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -62,6 +62,8 @@ def start_method() -> str:
     only while this process runs no other thread (a forked child gets a copy of any lock
     another thread held).
     """
+    import multiprocessing
+
     available = multiprocessing.get_all_start_methods()
     chosen = os.environ.get(START_METHOD, "")
     if chosen:
@@ -87,6 +89,10 @@ def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: 
     if workers < 2 or _WORK is not None or _IN_BACKGROUND:
         yield from map(function, items)
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     method = start_method()
     forked = method == "fork"
     if not forked and not _pickles(function):  # a local function cannot reach a fresh process
@@ -154,6 +160,8 @@ class _Workers:
     to tell how one that died ended."""
 
     def __init__(self, method: str) -> None:
+        import multiprocessing
+
         self.context: Any = multiprocessing.get_context(method)
         self.processes: list[BaseProcess] = []
 
@@ -209,6 +217,8 @@ class Background:
         self.function = function
         self.process: BaseProcess | None = None
         if start_method() == "fork":
+            import multiprocessing
+
             context = multiprocessing.get_context("fork")
             self.receive, send = context.Pipe(duplex=False)
             self.process = context.Process(target=_report, args=(function, send), daemon=True)

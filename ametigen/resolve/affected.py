@@ -270,7 +270,7 @@ def _is_position_file(path: Path | str) -> bool:
 
 def _name(path: Path | str) -> str:
     """A problem's file as ids name it, with "/" (its path has "\\" on Windows)."""
-    return PurePath(path).as_posix()
+    return (path if isinstance(path, PurePath) else PurePath(path)).as_posix()
 
 
 def ordered(problems: list[Problem]) -> list[Problem]:
