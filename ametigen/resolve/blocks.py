@@ -86,6 +86,7 @@ class Blocks:
         self._seen: dict[tuple[str, str, str], Any] = {}
         self._used: set[str] = set()
         self._alike: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._texts: dict[str, list[tuple[str, str]]] = {}
 
     def used(self) -> tuple[str, ...]:
         """The entries looked up since the last call (one position's, see :func:`entry_key`),
@@ -162,14 +163,20 @@ class Blocks:
         return value
 
     def texts(self, name: str, where: Where) -> list[tuple[str, str]] | None:
-        """All items of block ``name`` as (id, text), in file order."""
+        """All items of block ``name`` as (id, text), in file order (not to be changed: the
+        same list serves every position that uses the block)."""
         self._used.add(entry_key(name))
         block = self.block(name, where)
         if block is None:
             return None
-        assert isinstance(block.data, dict)
-        items = [(key, self._validated(block, key, None)) for key in block.data]
-        return [(key, text) for key, text in items if isinstance(text, str)]
+        found = self._texts.get(name)
+        if found is None:
+            assert isinstance(block.data, dict)
+            items = [(key, self._validated(block, key, None)) for key in block.data]
+            found = self._texts[name] = [
+                (key, text) for key, text in items if isinstance(text, str)
+            ]
+        return found
 
     def shared_list(self, spec: ListFromBlock, where: Where) -> list[str]:
         """The block's items with ``spec``'s items left out, reworded and added."""
