@@ -5,8 +5,8 @@ rendered in memory — on every core when there are many — and only then writt
 atomically. A full build checks on every core keeping no document (see
 :mod:`ametigen.resolve.each`); each render worker then resolves its position again, with every
 title known, and holds its document only while it renders it. The build is incremental, from
-content (see :mod:`ametigen.incremental`): with nothing changed it only hashes the sources;
-after edits of positions or blocks only the positions they reach are loaded and resolved
+content (see :mod:`ametigen.incremental`): with nothing changed it only compares the sources'
+hashes; after edits of positions or blocks only the positions they reach are loaded and resolved
 (:mod:`ametigen.resolve.affected`); and a document is rendered only when a fingerprint of its
 inputs changed. When an edit reaches many positions (a block edit), each is resolved once, in
 the worker that renders it, as in a full build; its files stay staged (written under temporary

@@ -25,8 +25,10 @@ Where this could be fooled, and why it is not:
 
 What remains is a clock: a file system whose clock runs more than :data:`MARGIN` behind both
 this machine's and the output folder's (sources on a network drive, the build folder elsewhere)
-could let an edit made within its timestamp step of the read pass unseen; and a clock set back
-by hand. A cache that is missing, damaged or of another project is ignored.
+could let an edit made within its timestamp step of the read pass unseen; a clock set back by
+hand; and NFS, whose client may answer ``stat`` from its attribute cache (``actimeo``, up to a
+minute) with the old values of a file another machine edited. A cache that is missing, damaged
+or of another project is ignored.
 """
 
 from __future__ import annotations
