@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from ametigen.collector import collector_paused, settle, settling
 from ametigen.errors import AmetigenError, Problem, SourceErrors, TemplateProblem, raise_errors
 from ametigen.hashcache import Hashes
 from ametigen.incremental import (
@@ -139,7 +140,7 @@ def build(
     """
     root = find_root(project)
     out = (out or root / "build").resolve()
-    with exclusive(out):
+    with exclusive(out), settling():
         return _build(root, positions, out, epoch, strict, progress)
 
 
@@ -151,13 +152,17 @@ def _build(
     strict: bool,
     progress: Progress,
 ) -> BuildReport:
-    hashes = Hashes(root, out)
-    now = scan(root, hashes)
-    selected = select(now.positions, positions, root)
-    state = load_state(out)
-    changes = state.changed(now, epoch)
-    present = Present.of(out, hashes)
-    hashes.save()  # (what this build writes changes its folders: they are listed again)
+    with collector_paused():  # (what a run reads first and keeps to its end: set aside)
+        hashes = Hashes(root, out)
+        now = scan(root, hashes)
+        selected = select(now.positions, positions, root)
+        state = load_state(out)
+        changes = state.changed(now, epoch)
+        present = Present.of(out, hashes)
+        hashes.save()  # (what this build writes changes its folders: they are listed again)
+        if changes:
+            dict(state.entries)  # (an edit reads every entry: see resolve.affected)
+        settle()
     complete = present.complete()
     if changes is not None:
         changes.edited |= {ident for ident in selected if ident not in complete}
@@ -264,7 +269,6 @@ def _build_reached(run: Run, changes: Changes, found: Reach) -> BuildReport | No
     check passed: on any error they are removed and None returned (a full build then reports
     every error of the project, as from scratch)."""
     from ametigen.load.project import load_sources
-    from ametigen.pipeline import collector_paused
     from ametigen.render.probe import template_problems, unprinted_fields
     from ametigen.resolve.each import resolve_each
 

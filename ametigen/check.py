@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ametigen.collector import collector_paused, settle, settling
 from ametigen.errors import Problem, raise_errors
 from ametigen.hashcache import Hashes
 from ametigen.incremental import (
@@ -44,10 +45,19 @@ def check(project: Path, *, strict: bool = False) -> CheckReport:
     ``strict``, every warning too) of every file."""
     root = find_root(project)
     out = root / "build"
-    hashes = Hashes(root, out)
-    now = scan(root, hashes)
-    hashes.save()
-    state, changes = _last(out, now)
+    with settling():
+        return _check(root, out, strict)
+
+
+def _check(root: Path, out: Path, strict: bool) -> CheckReport:
+    with collector_paused():  # (what a run reads first and keeps to its end: set aside)
+        hashes = Hashes(root, out)
+        now = scan(root, hashes)
+        hashes.save()
+        state, changes = _last(out, now)
+        if changes:
+            dict(state.entries)  # (an edit reads every entry: see resolve.affected)
+        settle()
     if changes is not None and not changes:
         problems = state.warnings
     else:
@@ -60,8 +70,6 @@ def check(project: Path, *, strict: bool = False) -> CheckReport:
             resolution = _everything(root, now)
         problems = resolution.warnings
         if not any(not problem.warning for problem in problems):
-            from ametigen.pipeline import collector_paused
-
             with collector_paused():  # (it would scan every resolved position again)
                 entries = {
                     ident: Entry(source, "", resolution.summaries[ident])

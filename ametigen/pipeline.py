@@ -6,13 +6,12 @@ review, an incremental build) get every document they resolve (:func:`resolve`).
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ametigen.collector import collector_paused
 from ametigen.errors import raise_errors
 from ametigen.load.project import LayoutSource, Sources, find_root, load_sources
 from ametigen.parallel import Background
@@ -110,19 +109,3 @@ def resolve_some(project: Path, only: Collection[str], known: Mapping[str, str])
     """
     with collector_paused():
         return resolve_project(load_sources(find_root(project), only), known)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the sources become data and documents.
-
-    These stages build millions of small objects that all stay alive and form no cycles; the
-    collector would scan them again and again (a third of the time for 2,000 positions).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -94,7 +94,7 @@ def resolve_changed(root: Path, state: State, changes: Changes) -> Resolution | 
 def resolve_reached(root: Path, state: State, changes: Changes, found: Reach) -> Resolution | None:
     """``resolve_changed`` once the reach is ``found``: the positions reached are resolved in
     this process, with their documents."""
-    from ametigen.pipeline import collector_paused
+    from ametigen.collector import collector_paused
 
     with collector_paused():  # (as a full resolution: many objects, all kept, no cycles)
         resolved: Resolved | None = found.first
@@ -110,7 +110,7 @@ def reach(root: Path, state: State, changes: Changes) -> Reach | None:
     resolution is needed (see ``resolve_changed``), or reading them all is as cheap."""
     if any(not _is_position_file(problem.path) for problem in state.warnings):
         return None
-    from ametigen.pipeline import collector_paused
+    from ametigen.collector import collector_paused
 
     with collector_paused():
         known = {i: e.summary for i, e in state.entries.items() if i not in changes.removed}
@@ -131,7 +131,7 @@ def conclude(
 ) -> Resolution | None:
     """The positions an edit reached, resolved (``resolved``: their summaries, origins and
     problems), checked against every other position (``known``); None on any error."""
-    from ametigen.pipeline import collector_paused
+    from ametigen.collector import collector_paused
 
     with collector_paused():
         problems = _organisation(resolved, known)
