@@ -23,13 +23,13 @@ if TYPE_CHECKING:
     from ametigen.render.probe import Probe
 
 
-def resolve(project: Path, *, strict: bool = False) -> Resolved:
-    """Load, validate and resolve the project in ``project``.
+def resolve(project: Path, *, strict: bool = False, sources: Sources | None = None) -> Resolved:
+    """Load, validate and resolve the project in ``project`` (``sources``: loaded already).
 
     Raises SourceErrors listing every error (and, with ``strict``, every warning) of every file.
     The returned Resolved keeps the warnings in ``problems``.
     """
-    resolved = resolve_checked(project)
+    resolved = resolve_checked(project, sources)
     raise_errors(resolved.problems, strict=strict)
     return resolved
 
@@ -89,10 +89,11 @@ def resolve_everything(project: Path) -> Resolved:
         return resolve_everywhere(load_sources(find_root(project), only=()))
 
 
-def resolve_checked(project: Path) -> Resolved:
-    """Every stage, every position; the problems are in the result, nothing is raised for them."""
+def resolve_checked(project: Path, sources: Sources | None = None) -> Resolved:
+    """Every stage, every position (``sources``: loaded already); the problems are in the
+    result, nothing is raised for them."""
     with collector_paused():
-        return resolve_all(load_sources(find_root(project)))
+        return resolve_all(sources if sources is not None else load_sources(find_root(project)))
 
 
 def resolve_all(sources: Sources) -> Resolved:

@@ -6,14 +6,16 @@ The schema (pydantic) is imported only when files are read, so that finding them
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ametigen.errors import AmetigenError, Problem, SourceErrors
+from ametigen.errors import AmetigenError, Mark, Problem, SourceErrors
 from ametigen.parallel import map_parallel
 
 if TYPE_CHECKING:
@@ -180,11 +182,12 @@ class Reader:
         return self._keep(_load(self.root, path))
 
     def read_many(self, paths: Sequence[Path]) -> list[LoadedYaml | None]:
-        """``read`` of many files, on every core when there are many."""
-        return [
-            self._keep(found)
-            for found in map_parallel(partial(_load, self.root), paths, per_worker=200)
-        ]
+        """``read`` of many files, on every core when there are many (within
+        :func:`loaded_once`, only those whose content was not loaded before)."""
+        if _LOADED is None:
+            found = map_parallel(partial(_load, self.root), paths, per_worker=200)
+            return [self._keep(one) for one in found]
+        return [self._keep(one) for one in _load_once(self.root, paths, _LOADED)]
 
     def _keep(self, found: LoadedYaml | list[Problem]) -> LoadedYaml | None:
         if isinstance(found, list):
@@ -193,15 +196,17 @@ class Reader:
         return found
 
 
-def _load(root: Path, path: Path) -> LoadedYaml | list[Problem]:
-    """One file under ``root`` as a mapping, or the problems that stand in the way."""
+def _load(root: Path, path: Path, raw: bytes | None = None) -> LoadedYaml | list[Problem]:
+    """One file under ``root`` as a mapping (``raw``: its content, when read already), or the
+    problems that stand in the way."""
     from ametigen.load.yamlfile import load_yaml_text
 
     relative = path.relative_to(root) if path.is_absolute() else path
     full = os.path.join(root, relative)  # (a string: thousands of files a run)
     try:
-        with open(full, "rb") as stream:
-            raw = stream.read()
+        if raw is None:
+            with open(full, "rb") as stream:
+                raw = stream.read()
         loaded = load_yaml_text(raw, relative, origin=full)
     except OSError as error:
         return [Problem(relative, f"faili ei saa lugeda: {error.strerror}")]
@@ -210,6 +215,64 @@ def _load(root: Path, path: Path) -> LoadedYaml | list[Problem]:
     if not isinstance(loaded.data, dict):
         return [Problem(relative, "faili sisu peab olema väljad kujul „võti: väärtus“")]
     return loaded
+
+
+_LOADED: dict[bytes, tuple[Any, Mark | None]] | None = None
+"""Within :func:`loaded_once`: the data and start of every file loaded, by its content's digest."""
+
+
+@contextlib.contextmanager
+def loaded_once() -> Iterator[None]:
+    """Within, a position file whose content is that of one loaded before is not parsed again:
+    it takes that one's data (read only, never changed). Two revisions of a project share most
+    of their files; a process forked within keeps what was loaded before it started."""
+    global _LOADED
+    outer = _LOADED
+    if outer is None:
+        _LOADED = {}
+    try:
+        yield
+    finally:
+        _LOADED = outer
+
+
+def _load_once(
+    root: Path, paths: Sequence[Path], known: dict[bytes, tuple[Any, Mark | None]]
+) -> list[LoadedYaml | list[Problem]]:
+    """``_load`` of every file; a content in ``known`` is not parsed again, and what is parsed
+    (on every core when there is much) is added to it."""
+    from ametigen.load.yamlfile import LoadedYaml
+
+    out: list[LoadedYaml | list[Problem]] = []
+    todo: list[tuple[int, Path, bytes, bytes]] = []
+    for path in paths:
+        relative = path.relative_to(root) if path.is_absolute() else path
+        full = os.path.join(root, relative)
+        try:
+            with open(full, "rb") as stream:
+                raw = stream.read()
+        except OSError as error:
+            out.append([Problem(relative, f"faili ei saa lugeda: {error.strerror}")])
+            continue
+        key = hashlib.sha256(raw).digest()
+        if key in known:
+            data, start = known[key]
+            out.append(LoadedYaml(relative, data, None, full, start))
+        else:
+            todo.append((len(out), path, raw, key))
+            out.append([])
+    jobs = [(path, raw) for _, path, raw, _ in todo]
+    for (index, *_, key), found in zip(
+        todo, map_parallel(partial(_load_read, root), jobs, per_worker=200), strict=True
+    ):
+        if isinstance(found, LoadedYaml):
+            known[key] = (found.data, found.start)  # (not the file: validation drops its data)
+        out[index] = found
+    return out
+
+
+def _load_read(root: Path, job: tuple[Path, bytes]) -> LoadedYaml | list[Problem]:
+    return _load(root, *job)
 
 
 def read_organisation(reader: Reader, root: Path) -> tuple[LoadedYaml | None, Organisation | None]:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from ametigen.collector import collector_paused
 from ametigen.errors import AmetigenError
+from ametigen.load.project import Sources, find_root, load_sources, loaded_once
 from ametigen.parallel import Background, map_parallel
 from ametigen.render.cache import TemplateCache
 from ametigen.review.causes import Cause, find, template_cause
@@ -99,15 +101,19 @@ def _lines(texts: Texts) -> tuple[list[Line], list[Line]]:
 
 
 def load(
-    project: Path, side: Revision | str | None, cache: TemplateCache | None = None
+    project: Path,
+    side: Revision | str | None,
+    cache: TemplateCache | None = None,
+    sources: Sources | None = None,
 ) -> Snapshot:
     """The snapshot of ``project`` at a revision (a name; None or commit None: the working
-    tree); ``cache``: where prepared templates are kept."""
+    tree); ``cache``: where prepared templates are kept; ``sources``: the working tree's,
+    loaded already."""
     if not isinstance(side, Revision):
         side = revision(project, side)
     folder, keeper = materialise(project, side.commit)
     try:
-        found = snapshot(folder, side.label, cache)
+        found = snapshot(folder, side.label, cache, sources)
     except BaseException:
         if keeper is not None:
             keeper.cleanup()
@@ -125,20 +131,35 @@ def load_both(
     a third of their Markdown). ``cache`` keeps prepared templates of the working tree."""
     keeper = tempfile.TemporaryDirectory(prefix="ametigen-rev-") if base.commit else None
     try:
-        made_base = partial(_resolution_at, project, base, Path(keeper.name) if keeper else None)
-        with Background(made_base) as made:
-            try:
-                new = load(project, head, cache if head.commit is None else None)
-            except AmetigenError:
-                rendered(made.result())  # BASE's problem first, as when the two were made in turn
-                raise
-            old = rendered(made.result())
+        with loaded_once():  # a file the same in both is parsed once
+            sources = _working_tree(project) if head.commit is None else None
+            made_base = partial(
+                _resolution_at, project, base, Path(keeper.name) if keeper else None
+            )
+            with Background(made_base) as made:
+                try:
+                    new = load(project, head, cache if head.commit is None else None, sources)
+                except AmetigenError:
+                    rendered(made.result())  # BASE's problem first, as when made in turn
+                    raise
+                old = rendered(made.result())
     except BaseException:
         if keeper is not None:
             keeper.cleanup()
         raise
     old.folder = keeper  # the copy lives as long as the snapshot
     return old, new
+
+
+def _working_tree(project: Path) -> Sources | None:
+    """The working tree's sources, loaded before BASE's process starts, so that it parses only
+    the files that differ; None when they cannot be (resolving them again says why, after
+    BASE's problems)."""
+    try:
+        with collector_paused():
+            return load_sources(find_root(project))
+    except AmetigenError:
+        return None
 
 
 def _resolution_at(project: Path, side: Revision, folder: Path | None) -> Resolution:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ametigen.docxtext import parts_text, signed_part
 from ametigen.errors import AmetigenError, SourceErrors
-from ametigen.load.project import LayoutSource
+from ametigen.load.project import LayoutSource, Sources
 from ametigen.parallel import map_parallel
 from ametigen.pipeline import resolve
 from ametigen.render.cache import TemplateCache
@@ -89,10 +89,11 @@ class Resolution:
     root: Path
 
 
-def resolution(project: Path, label: str) -> Resolution:
-    """Resolve the project in ``project``; ``label`` names the revision in errors."""
+def resolution(project: Path, label: str, sources: Sources | None = None) -> Resolution:
+    """Resolve the project in ``project`` (``sources``: loaded already); ``label`` names the
+    revision in errors."""
     try:
-        resolved = resolve(project)
+        resolved = resolve(project, sources=sources)
     except SourceErrors as error:
         raise unreadable(label, [str(problem) for problem in error.problems]) from None
     except AmetigenError as error:
@@ -122,12 +123,15 @@ def rendered(found: Resolution, cache: TemplateCache | None = None) -> Snapshot:
     return Snapshot(positions, renderers, found.word_templates, found.inputs, found.root)
 
 
-def snapshot(project: Path, label: str, cache: TemplateCache | None = None) -> Snapshot:
-    """Resolve and render the project in ``project``; ``label`` names the revision in errors.
+def snapshot(
+    project: Path, label: str, cache: TemplateCache | None = None, sources: Sources | None = None
+) -> Snapshot:
+    """Resolve and render the project in ``project`` (``sources``: loaded already); ``label``
+    names the revision in errors.
 
     Each layout's Word template is prepared when first used (``cache``: kept prepared there).
     """
-    return rendered(resolution(project, label), cache)
+    return rendered(resolution(project, label, sources), cache)
 
 
 def _markdown(job: tuple[Renderer, Document]) -> bytes:
