@@ -106,7 +106,7 @@ def _everything(root: Path, now: Scan) -> Resolution:
     from ametigen.pipeline import checked
 
     keys = {name: now.layout(name) for name in now.layouts()}
-    resolved = checked(root, keys)
+    resolved = checked(root, keys, now.positions)  # (the positions hashed: listed once)
     return Resolution(resolved, ordered(resolved.problems), True, dict(resolved.summaries))
 
 

@@ -20,6 +20,7 @@ resolved once (see :mod:`ametigen.resolve.affected`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,13 +148,18 @@ _ALIKE: dict[SetFields, SetFields] = {}
 """The fields set by the positions resolved in this process (see CheckOne)."""
 
 
-def resolve_everywhere(sources: Sources) -> Resolved:
-    """Every position of the project (``sources``: read without its positions) validated and
-    resolved, on every core, and the checks between them; the result keeps no documents (see
-    the module's description)."""
+def resolve_everywhere(sources: Sources, idents: Collection[str] | None = None) -> Resolved:
+    """Every position of the project (``sources``: read without its positions; ``idents``:
+    their ids, when the caller has listed them) validated and resolved, on every core, and the
+    checks between them; the result keeps no documents (see the module's description)."""
     root = sources.root
     out = Resolved.start(sources)
-    files = position_names(root)
+    if idents is None:
+        files = position_names(root)
+    else:  # in the order position_names gives
+        folder = os.path.join(root, POSITIONS)
+        ordered = sorted(idents, key=lambda ident: ident.split("/"))
+        files = {ident: os.path.join(folder, f"{ident}.yaml") for ident in ordered}
     positions = Positions(root, Shared(sources, out.problems))
     work = CheckOne(positions, Present(frozenset(files)))
     _gather(out, map_parallel(work, list(files), per_worker=PER_WORKER), files, sources)
