@@ -59,7 +59,8 @@ class Person:
 
     @classmethod
     def located(cls, summary: Summary, origins: Origins) -> Person:
-        """A position resolved elsewhere (in a worker), its mentions located in its file."""
+        """A position from its summary (see :func:`summary_of`), its mentions located in its
+        file."""
         counts: dict[str, int] = {}
         mentions = []
         for key, target, text in summary.links:
@@ -70,20 +71,21 @@ class Person:
             mentions.append(Mention(key, target, text, where))
         return cls(summary.title, summary.unit, mentions)
 
-    @classmethod
-    def read(cls, model: Position, origins: Origins) -> Person:
-        """A position read now."""
-        return cls(model.title, model.unit, list(_mentions(model, origins)))
 
-    def summary(self, model: Position | None = None, blocks: tuple[str, ...] = ()) -> Summary:
-        """What the state keeps of the position (``blocks``: the block entries it used); with
-        the ``model`` read, its approval's annex too."""
-        links = tuple((m.field, m.target, m.text) for m in self.mentions)
-        approval = model.approval if model is not None else None
-        annex = ""
-        if approval is not None and approval.order is not None and approval.annex is not None:
-            annex = f"{approval.date}\0{approval.order}\0{approval.annex}"
-        return Summary(self.title, self.unit, links, annex, blocks)
+def summary_of(model: Position, blocks: tuple[str, ...] = ()) -> Summary:
+    """What the state keeps of a position read now, and what the checks read of it (see
+    ``Person.located``): its people fields' entries, its approval's annex and ``blocks``, the
+    block entries its resolution used."""
+    links = tuple(
+        (key, entry.position, None) if isinstance(entry, PositionRef) else (key, None, entry)
+        for key, entries in _people(model)
+        for entry in entries
+    )
+    approval = model.approval
+    annex = ""
+    if approval is not None and approval.order is not None and approval.annex is not None:
+        annex = f"{approval.date}\0{approval.order}\0{approval.annex}"
+    return Summary(model.title, model.unit, links, annex, blocks)
 
 
 class CycleFound(Exception):
@@ -99,14 +101,11 @@ def check_organisation(resolved: Resolved) -> list[Problem]:
 def read_people(resolved: Resolved) -> dict[str, Person]:
     """What the checks read from every position of ``resolved`` (kept in its summaries too);
     a position resolved elsewhere is read from its summary."""
-    people = {
-        ident: Person.read(model, resolved.origins[ident])
-        for ident, model in resolved.positions.items()
-    }
-    for ident, person in people.items():
-        resolved.summaries[ident] = person.summary(
-            resolved.positions[ident], resolved.uses.get(ident, ())
-        )
+    people = {}
+    for ident, model in resolved.positions.items():
+        summary = summary_of(model, resolved.uses.get(ident, ()))
+        resolved.summaries[ident] = summary
+        people[ident] = Person.located(summary, resolved.origins[ident])
     for ident, summary in resolved.summaries.items():
         if ident not in people:
             people[ident] = Person.located(summary, resolved.origins[ident])
@@ -188,20 +187,6 @@ def _unit(text: str) -> str:
 def _within(inner: str, outer: str) -> bool:
     """``inner`` is ``outer`` or a part of it: "Osakond, talitus" within "Osakond"."""
     return inner == outer or inner.startswith(outer + ",")
-
-
-def _mentions(model: Position, origins: Origins) -> Iterator[Mention]:
-    """The entries of the position's people fields and of its layout's declared reference
-    fields, in order, each where it is written."""
-    for key, entries in _people(model):
-        where = origins.where(key)
-        single = key not in _LISTS
-        for index, entry in enumerate(entries):
-            place = where if single else where.at(index)
-            if isinstance(entry, PositionRef):
-                yield Mention(key, entry.position, None, place)
-            else:
-                yield Mention(key, None, entry, place)
 
 
 def _people(model: Position) -> Iterator[tuple[str, list[str | PositionRef]]]:

@@ -30,7 +30,7 @@ from ametigen.errors import Problem
 from ametigen.load.project import POSITIONS, Reader, load_sources, position_names
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.parallel import map_parallel
-from ametigen.resolve.checks import Person, check_organisation
+from ametigen.resolve.checks import check_organisation, summary_of
 from ametigen.resolve.resolve import Origins, Resolved, SetFields, Shared, set_fields, unique
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ class CheckOne:
         model, origins = resolved.positions.get(ident), resolved.origins.get(ident)
         if model is None or origins is None:
             return Found(ident, resolved.problems)
-        summary = Person.read(model, origins).summary(model, resolved.uses[ident])
+        summary = summary_of(model, resolved.uses[ident])
         document = resolved.documents.get(ident)
         printed = None
         if document is not None:  # positions alike share one: sent once a chunk (pickle's memo)
