@@ -162,3 +162,46 @@ def test_an_entry_left_after_an_edit_is_not_used(
         found, read = run(tmp_path, tmp_path / "build", "a.yaml")
         assert read == ["a.yaml"] and found["a.yaml"] == sha(b"title: B\n")
         assert (tmp_path / "build" / CACHE_FILE).read_bytes() == cache
+
+
+def test_a_folder_changed_within_the_margin_of_its_listing_is_listed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As for files: a folder whose times are not older than the start of the reading by the
+    margin could gain a file in the same clock tick without its times changing."""
+    folder = tmp_path / "positions" / "osakond"
+    folder.mkdir(parents=True)
+    (folder / "a.yaml").write_bytes(b"title: A\n")
+    out = tmp_path / "build"
+
+    def listed() -> tuple[list[str], list[str]]:
+        hashes = Hashes(tmp_path, out)
+        found = hashes.files(tmp_path / "positions", ".yaml")
+        hashes.save()
+        return sorted(found), [Path(path).name for path in hashes.read]
+
+    changed = max(folder.stat().st_mtime_ns, folder.stat().st_ctime_ns)
+    monkeypatch.setattr(ametigen.hashcache, "_now", lambda folder: changed)
+    assert listed() == (["osakond/a"], ["positions", "osakond"])
+    assert listed() == (["osakond/a"], ["positions", "osakond"])  # not kept: listed again
+    later(monkeypatch, MARGIN + 10**9)
+    assert listed() == (["osakond/a"], ["positions", "osakond"])
+    assert listed() == (["osakond/a"], [])  # kept: only a stat of each
+    (folder / "b.yaml").write_bytes(b"title: B\n")
+    assert listed() == (["osakond/a", "osakond/b"], ["osakond"])
+
+
+def test_a_folder_holding_a_link_is_listed_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link's target may change from a file to a folder without its folder changing."""
+    folder = tmp_path / "positions"
+    folder.mkdir()
+    (tmp_path / "elsewhere.yaml").write_bytes(b"title: A\n")
+    (folder / "a.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    later(monkeypatch, MARGIN + 10**9)
+    for _ in range(2):
+        hashes = Hashes(tmp_path, tmp_path / "build")
+        assert sorted(hashes.files(folder, ".yaml")) == ["a"]
+        hashes.save()
+        assert hashes.read == [str(folder)]
