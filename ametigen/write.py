@@ -6,7 +6,6 @@ import contextlib
 import functools
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -36,6 +35,8 @@ def stage(path: Path, data: bytes) -> Path | None:
         return None
     if not path.parent.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # (only when something is written: it imports random and shutil)
+
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if hasattr(os, "fchmod"):  # mkstemp makes it private; outputs are as others' files
