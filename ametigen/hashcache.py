@@ -48,6 +48,8 @@ CACHE_FILE = ".ametigen-hashes.json"
 FORMAT = 2
 MARGIN = 3_000_000_000
 """Nanoseconds a file's times must be older than the start of the reading to be trusted."""
+WRITE_SHARE = 64
+"""The cache is written again when at least one in this many of its entries is new."""
 TRUSTED = sys.platform != "win32"
 """Whether stats may stand for content here (see the module's description)."""
 
@@ -161,22 +163,27 @@ class Hashes:
         return files_by_id(folder, suffix, listed)
 
     def save(self) -> None:
-        """Keep what this run read for the next, if it kept anything the last one had not;
+        """Keep what this run read for the next, if it kept enough the last one had not;
         where it cannot be kept, the next run reads every file.
 
-        Only what is kept new makes it write: a file edited a moment ago (not kept) or gone
-        leaves the old entry in place until then, which is harmless, since an entry is used
-        only while its stat matches, and a change time never comes back.
+        Only what is kept new makes it write, and only when it is at least one entry in
+        :data:`WRITE_SHARE` (or the first): writing costs about as much as reading that many
+        files again, and a run after a one-file edit would otherwise write all 22,000 entries
+        of a 10,000-position project to keep one. A file edited a moment ago (not kept), one
+        left for later, or one gone leaves its old entry in place, which is harmless: an entry
+        is used only while its stat matches, and a change time never comes back.
         """
         if self.folder is None or not TRUSTED:
             return
         folders = {**self.known_folders, **self.kept_folders}  # (trees not listed now stay)
         known, kept = self.known, self.kept
-        if all(known.get(key) is entry for key, entry in kept.items()) and all(
-            self.known_folders.get(tree, {}).get(path) is entry
+        new = sum(known.get(key) is not entry for key, entry in kept.items()) + sum(
+            self.known_folders.get(tree, {}).get(path) is not entry
             for tree, entries in self.kept_folders.items()
             for path, entry in entries.items()
-        ):
+        )
+        everything = len(kept) + sum(len(entries) for entries in self.kept_folders.values())
+        if not new or (known and new * WRITE_SHARE < everything):
             return
         from ametigen.write import write_atomic
 

@@ -205,3 +205,29 @@ def test_a_folder_holding_a_link_is_listed_every_time(
         assert sorted(hashes.files(folder, ".yaml")) == ["a"]
         hashes.save()
         assert hashes.read == [str(folder)]
+
+
+def test_the_cache_is_written_again_when_enough_of_it_is_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One file edited among a hundred is read again by each run until a sixty-fourth of the
+    entries are new (writing the whole cache costs more than reading a few files)."""
+    names = [f"p{number:03d}.yaml" for number in range(100)]
+    for name in names:
+        (tmp_path / name).write_bytes(b"title: A\n")
+    later(monkeypatch, MARGIN + 10**9)
+    run(tmp_path, tmp_path / "build", *names)
+    cache = tmp_path / "build" / CACHE_FILE
+    kept = cache.read_bytes()
+    (tmp_path / names[0]).write_bytes(b"title: B\n")
+    later(monkeypatch, 2 * (MARGIN + 10**9))
+    for _ in range(2):
+        found, read = run(tmp_path, tmp_path / "build", *names)
+        assert read == [names[0]] and found[names[0]] == sha(b"title: B\n")
+        assert cache.read_bytes() == kept
+    for name in names[1:3]:
+        (tmp_path / name).write_bytes(b"title: C\n")
+    later(monkeypatch, 3 * (MARGIN + 10**9))
+    found, read = run(tmp_path, tmp_path / "build", *names)
+    assert read == names[:3] and cache.read_bytes() != kept
+    assert run(tmp_path, tmp_path / "build", *names) == (found, [])
