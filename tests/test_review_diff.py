@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from ametigen.cli import main
 from ametigen.errors import AmetigenError
+from ametigen.resolve.document import Document
 from ametigen.review.diff import diff
 from tests.review_support import commit, edit, git, make_repo
 
@@ -254,3 +255,49 @@ def test_block_change_is_grouped_by_cause(project: Path) -> None:
     text = CliRunner().invoke(main, [*args, "--format", "text"]).output
     assert f"Ühine muudatus 1: {len(users)} ametikohta" in text
     assert text.count("[-ligipääse-]{+ligipääs+}") == 1
+
+
+def _rendering(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the documents whose Markdown is rendered from here on (in this process)."""
+    import ametigen.review.snapshot as snapshot
+
+    done: list[str] = []
+    real = snapshot._markdown
+
+    def counting(job: tuple[object, Document]) -> bytes:
+        done.append(job[1].id)
+        return real(job)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(snapshot, "_markdown", counting)
+    return done
+
+
+def test_a_document_the_same_in_both_is_rendered_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ametigen.review.diff import load
+
+    committed = load(project, "HEAD").positions
+    edit(project / "positions/teenuste/osakonnajuhataja.yaml", "eesmärk: ", "eesmärk: Uus. ")
+    done = _rendering(monkeypatch)
+    result = diff(project)
+    assert sorted(done) == sorted([*committed, "teenuste/osakonnajuhataja"])  # HEAD's, one BASE
+    assert [c.ident for c in result.changes] == ["teenuste/osakonnajuhataja"]
+    base = result.changes[0].old
+    assert base is not None and base.markdown == committed["teenuste/osakonnajuhataja"].markdown
+
+
+def test_a_changed_template_renders_every_document_of_both(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ametigen.review.diff import load
+
+    committed = load(project, "HEAD").positions
+    edit(
+        project / "templates/macros/markdown.j2",
+        "{% macro bullets(items) -%}",
+        "{% macro bullets(items) -%}\n{#- -#}",
+    )
+    done = _rendering(monkeypatch)
+    assert diff(project).changes == []
+    assert sorted(done) == sorted([*committed, *committed])

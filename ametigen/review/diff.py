@@ -142,7 +142,7 @@ def load_both(
                 except AmetigenError:
                     rendered(made.result())  # BASE's problem first, as when made in turn
                     raise
-                old = rendered(made.result())
+                old = rendered(made.result(), like=new)
     except BaseException:
         if keeper is not None:
             keeper.cleanup()

@@ -22,6 +22,8 @@ from ametigen.review.causes import Inputs, inputs
 
 SHOWN_PROBLEMS = 5
 
+TEMPLATES = "templates"
+
 PARALLEL_FROM = 48
 """Documents per worker below which rendering stays in this process (as for the build)."""
 
@@ -107,20 +109,57 @@ def resolution(project: Path, label: str, sources: Sources | None = None) -> Res
     )
 
 
-def rendered(found: Resolution, cache: TemplateCache | None = None) -> Snapshot:
+def rendered(
+    found: Resolution, cache: TemplateCache | None = None, like: Snapshot | None = None
+) -> Snapshot:
     """The snapshot of a resolved revision: every document's Markdown rendered, on every core.
 
-    Each layout's Word template is prepared when first used (``cache``: kept prepared there).
+    ``like``: the other revision's snapshot. Where both have the same templates, a document
+    equal to the other's document of that position takes its Markdown (most positions of a
+    pull request did not change: they are not rendered twice). Each layout's Word template
+    is prepared when first used (``cache``: kept prepared there).
     """
     renderers = {name: Renderer(layout, cache, lazy=True) for name, layout in found.layouts.items()}
-    idents, docs = list(found.documents), list(found.documents.values())
-    jobs = [(renderers[doc.layout], doc) for doc in docs]
+    known = like.positions if like is not None and _same_templates(found.root, like.root) else {}
+    positions: dict[str, Position] = {}
+    todo = []
+    for ident, doc in found.documents.items():
+        other = known.get(ident)
+        if other is not None and _same(doc, other.doc):
+            positions[ident] = Position(doc, other.markdown)
+        else:
+            todo.append((ident, doc))
+    jobs = [(renderers[doc.layout], doc) for _, doc in todo]
     markdown = map_parallel(_markdown, jobs, per_worker=PARALLEL_FROM)  # both cores
-    positions = {
-        ident: Position(doc, text.decode("utf-8"))
-        for ident, doc, text in zip(idents, docs, markdown, strict=True)
-    }
+    for (ident, doc), text in zip(todo, markdown, strict=True):
+        positions[ident] = Position(doc, text.decode("utf-8"))
+    positions = {ident: positions[ident] for ident in found.documents}  # in their order
     return Snapshot(positions, renderers, found.word_templates, found.inputs, found.root)
+
+
+def _same(doc: Document, other: Document) -> bool:
+    """Whether two documents render alike: equal, their mappings in the same order too."""
+    return (
+        doc == other
+        and list(doc.fields) == list(other.fields)
+        and list(doc.nr.by_key) == list(other.nr.by_key)
+        and list(doc.titles.by_key) == list(other.titles.by_key)
+    )
+
+
+def _same_templates(root: Path, other: Path) -> bool:
+    """Whether two project folders hold the same files under templates/, byte for byte (all
+    that a document's Markdown is made from besides the document)."""
+    return _template_files(root) == _template_files(other)
+
+
+def _template_files(root: Path) -> dict[str, bytes]:
+    folder = root / TEMPLATES
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def snapshot(
