@@ -141,7 +141,13 @@ def build(
     root = find_root(project)
     out = (out or root / "build").resolve()
     with exclusive(out), settling():
-        return _build(root, positions, out, epoch, strict, progress)
+        hashes = Hashes(root, out)
+        report = _build(root, positions, out, epoch, strict, progress, hashes)
+        # Kept only after a build that went through: one that finds an error, fails or is
+        # stopped leaves build/ exactly as it was. (The folders it wrote to have changed since
+        # they were listed: the next run lists them again.)
+        hashes.save()
+        return report
 
 
 def _build(
@@ -151,15 +157,14 @@ def _build(
     epoch: int | None,
     strict: bool,
     progress: Progress,
+    hashes: Hashes,
 ) -> BuildReport:
     with collector_paused():  # (what a run reads first and keeps to its end: set aside)
-        hashes = Hashes(root, out)
         now = scan(root, hashes)
         selected = select(now.positions, positions, root)
         state = load_state(out)
         changes = state.changed(now, epoch)
         present = Present.of(out, hashes)
-        hashes.save()  # (what this build writes changes its folders: they are listed again)
         if changes:
             dict(state.entries)  # (an edit reads every entry: see resolve.affected)
         settle()

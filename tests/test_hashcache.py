@@ -11,8 +11,9 @@ import pytest
 
 import ametigen.hashcache
 from ametigen.build import build
+from ametigen.errors import SourceErrors
 from ametigen.hashcache import CACHE_FILE, MARGIN, Hashes
-from tests.support import SEEDS
+from tests.support import SEEDS, tree_hash
 
 pytestmark = pytest.mark.skipif(
     not ametigen.hashcache.TRUSTED, reason="no change time: every file is read"
@@ -231,3 +232,18 @@ def test_the_cache_is_written_again_when_enough_of_it_is_new(
     found, read = run(tmp_path, tmp_path / "build", *names)
     assert read == names[:3] and cache.read_bytes() != kept
     assert run(tmp_path, tmp_path / "build", *names) == (found, [])
+
+
+def test_a_build_that_finds_an_error_leaves_build_exactly_as_it_was(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is kept only by a build that went through (a killed one neither): an edit
+    that breaks a position changes nothing under build/, the hashes' cache included."""
+    later(monkeypatch, MARGIN + 10**9)
+    build(project)
+    before = tree_hash(project / "build")
+    path = project / "positions" / f"{SEEDS['003']}.yaml"
+    path.write_text(path.read_text("utf-8") + "tundmatu_väli: x\n", "utf-8")
+    with pytest.raises(SourceErrors):
+        build(project)
+    assert tree_hash(project / "build") == before
