@@ -42,10 +42,10 @@ from ametigen.render.renderer import Renderer
 from ametigen.resolve.affected import (
     Reach,
     Resolution,
-    conclude,
     ordered,
     reach,
     resolve_all,
+    resolve_everywhere,
     resolve_reached,
 )
 from ametigen.write import (
@@ -247,7 +247,7 @@ are rendered, on every core (see ``_build_reached``): as many as go to two worke
 
 def wide(found: Reach) -> bool:
     """Whether the positions ``found`` reaches are so many (see WIDE_FROM)."""
-    return len(found.positions - set(found.first.positions)) >= WIDE_FROM
+    return found.beyond() >= WIDE_FROM
 
 
 @dataclass(frozen=True)
@@ -275,7 +275,6 @@ def _build_reached(run: Run, changes: Changes, found: Reach) -> BuildReport | No
     every error of the project, as from scratch)."""
     from ametigen.load.project import load_sources
     from ametigen.render.probe import template_problems, unprinted_fields
-    from ametigen.resolve.each import resolve_each
 
     out, state, wanted = run.out, run.state, set(run.selected)
     with collector_paused():
@@ -301,10 +300,11 @@ def _build_reached(run: Run, changes: Changes, found: Reach) -> BuildReport | No
     for ident in changes.removed:
         entries.pop(ident, None)
     with writing(out, out / "md", out / "docx"), Staged() as staged:
-        resolved, made = resolve_each(
+        resolution, made = resolve_everywhere(
             sources,
-            found.positions,
-            found.titles(),
+            state,
+            changes,
+            found,
             render,
             per_worker=PARALLEL_FROM,
             progress=run.progress,
@@ -315,14 +315,12 @@ def _build_reached(run: Run, changes: Changes, found: Reach) -> BuildReport | No
                 faults[ident] = rendered
             else:
                 _take(ident, rendered, staged, report)
-        resolution = None
-        if all(problem.warning for problem in resolved.problems) and all(
-            ident in made for ident in resolved.summaries if ident in wanted
-        ):
-            resolution = conclude(state, changes, found.known, resolved)
-        if resolution is None:  # an error: nothing of this is written
+        if resolution is None or any(
+            ident not in made for ident in resolution.resolved.summaries if ident in wanted
+        ):  # an error: nothing of this is written
             staged.discard()
             return None
+        resolved = resolution.resolved
         resolution.warnings = ordered(
             [*resolution.warnings, *unprinted_fields(resolution.resolved, probes)]
         )

@@ -32,6 +32,9 @@ from ametigen.load.project import find_root
 from ametigen.resolve.affected import Resolution, ordered, resolve_changed
 
 CHECK_STATE = ".ametigen-check.json"
+EVERYWHERE_FROM = 200
+"""Positions an edit reaches besides the edited ones from which they are resolved on every
+core (as many as go to two workers: see ``resolve.each.PER_WORKER``)."""
 
 
 @dataclass
@@ -61,7 +64,9 @@ def _check(root: Path, out: Path, strict: bool) -> CheckReport:
     if changes is not None and not changes:
         problems = state.warnings
     else:
-        resolution = resolve_changed(root, state, changes) if changes is not None else None
+        resolution = None
+        if changes is not None:
+            resolution = resolve_changed(root, state, changes, everywhere_from=EVERYWHERE_FROM)
         if resolution is not None and _annexes_repeat(resolution):
             resolution = None  # an error: the full check reports it where it is
         if resolution is not None:

@@ -9,8 +9,8 @@ a block item, leaves out, rewords or adds to a shared list, takes a standard tas
 random; after each one the incremental build in build/ is compared with a clean build: the
 same files, byte for byte, the same warnings, or the same errors; so is a second incremental
 build that resolves the positions an edit reaches where it renders them (the way of edits that
-reach many); and ``check``, which reuses the state of the last check or build, must find the
-same problems.
+reach many); and ``check``, which reuses the state of the last check or build (and takes
+that way at every other step), must find the same problems.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import ametigen.build
+import ametigen.check
 import ametigen.hashcache
 import ametigen.resolve.affected
 from ametigen.build import build
@@ -217,12 +218,17 @@ def widely(root: Path, out: Path) -> tuple[str, Any]:
         return outcome(root, out)
 
 
-def checked(root: Path) -> tuple[str, Any]:
-    """What ``check`` found: its warnings, or its problems."""
-    try:
-        report = check(root)
-    except SourceErrors as error:
-        return "errors", sorted(str(problem) for problem in error.problems)
+def checked(root: Path, everywhere: bool = False) -> tuple[str, Any]:
+    """What ``check`` found: its warnings, or its problems; ``everywhere``: resolving the
+    positions an edit reaches on every core, as it does when they are many (see
+    ametigen.check.EVERYWHERE_FROM), however few."""
+    with pytest.MonkeyPatch.context() as patch:
+        if everywhere:
+            patch.setattr(ametigen.check, "EVERYWHERE_FROM", 0)
+        try:
+            report = check(root)
+        except SourceErrors as error:
+            return "errors", sorted(str(problem) for problem in error.problems)
     return "built", sorted(str(problem) for problem in report.problems)
 
 
@@ -336,9 +342,11 @@ def test_incremental_build_equals_a_clean_build(folder: Path, steps: list[Any]) 
     from_scratch(wide)
     outcome(root, incremental)
     widely(root, wide)
-    for step in steps:
+    for index, step in enumerate(steps):
         apply(root, step)
-        found = checked(root)  # before the build: from the state of the last check or build
+        # Before the build: from the state of the last check or build; every other step, the
+        # way of edits that reach many.
+        found = checked(root, everywhere=index % 2 == 1)
         from_scratch(clean)
         expected = outcome(root, clean)
         assert outcome(root, incremental) == expected, step

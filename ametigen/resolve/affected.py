@@ -28,16 +28,18 @@ build from scratch would.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ametigen.errors import Problem
 from ametigen.incremental import Changes, State, Summary
 from ametigen.load.project import POSITIONS
 
 if TYPE_CHECKING:  # resolving imports the schema (pydantic): not for a build with no changes
+    from ametigen.load.project import Sources
+    from ametigen.resolve.document import Document
     from ametigen.resolve.resolve import Resolved
 
 PARTIAL_SHARE = 0.5
@@ -75,6 +77,10 @@ class Reach:
     positions: set[str]
     known: dict[str, Summary]
 
+    def beyond(self) -> int:
+        """How many positions are reached besides the edited ones."""
+        return len(self.positions - set(self.first.positions))
+
     def titles(self) -> dict[str, str]:
         """Every position's title: from the state, and of the edited positions as read now (a
         position reached but not edited has the title the state keeps)."""
@@ -83,12 +89,58 @@ class Reach:
         return titles
 
 
-def resolve_changed(root: Path, state: State, changes: Changes) -> Resolution | None:
+def resolve_changed(
+    root: Path, state: State, changes: Changes, *, everywhere_from: int | None = None
+) -> Resolution | None:
     """Resolve the positions ``changes`` reach (see the module's description); None when that
     is not enough: an error anywhere (a full resolution reports them all), or a warning of the
-    last build that no position file holds (several positions may have caused it)."""
+    last build that no position file holds (several positions may have caused it).
+
+    With ``everywhere_from``: when at least so many positions are reached besides the edited
+    ones, they are resolved on every core, keeping no documents (see ``resolve_everywhere``).
+    """
     found = reach(root, state, changes)
-    return None if found is None else resolve_reached(root, state, changes, found)
+    if found is None:
+        return None
+    if everywhere_from is not None and found.beyond() >= everywhere_from:
+        from ametigen.collector import collector_paused
+        from ametigen.load.project import load_sources
+
+        with collector_paused():
+            sources = load_sources(root, only=())
+        resolution, _ = resolve_everywhere(sources, state, changes, found)
+        return resolution
+    return resolve_reached(root, state, changes, found)
+
+
+def resolve_everywhere(
+    sources: Sources,
+    state: State,
+    changes: Changes,
+    found: Reach,
+    then: Callable[[Document], Any] | None = None,
+    *,
+    per_worker: int | None = None,
+    progress: Callable[[Iterable[str]], Iterable[str]] = lambda items: items,
+) -> tuple[Resolution | None, dict[str, Any]]:
+    """``resolve_reached`` on every core (``sources``: read without positions): each position
+    reached is resolved in a worker, which hands its document to ``then`` there (see
+    :func:`ametigen.resolve.each.resolve_each`); only summaries and problems come back, and the
+    checks between positions run here. Returns the resolution (None on any error) and what
+    ``then`` made of each document."""
+    from ametigen.resolve.each import PER_WORKER, resolve_each
+
+    resolved, made = resolve_each(
+        sources,
+        found.positions,
+        found.titles(),
+        then,
+        per_worker=per_worker or PER_WORKER,
+        progress=progress,
+    )
+    if any(not problem.warning for problem in resolved.problems):
+        return None, made
+    return conclude(state, changes, found.known, resolved), made
 
 
 def resolve_reached(root: Path, state: State, changes: Changes, found: Reach) -> Resolution | None:

@@ -171,7 +171,7 @@ def resolve_each(
     sources: Sources,
     only: Collection[str],
     titles: Mapping[str, str],
-    then: Callable[[Document], Any],
+    then: Callable[[Document], Any] | None = None,
     *,
     per_worker: int = PER_WORKER,
     progress: Callable[[Iterable[str]], Iterable[str]] = lambda items: items,
