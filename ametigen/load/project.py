@@ -222,16 +222,16 @@ _LOADED: dict[bytes, tuple[Any, Mark | None]] | None = None
 
 
 @contextlib.contextmanager
-def loaded_once() -> Iterator[None]:
+def loaded_once() -> Iterator[dict[bytes, tuple[Any, Mark | None]]]:
     """Within, a position file whose content is that of one loaded before is not parsed again:
     it takes that one's data (read only, never changed). Two revisions of a project share most
-    of their files; a process forked within keeps what was loaded before it started."""
+    of their files; a process forked within keeps what was loaded before it started. Yields
+    what is kept (a process that needs no more of it may clear it)."""
     global _LOADED
     outer = _LOADED
-    if outer is None:
-        _LOADED = {}
+    kept = _LOADED = {} if outer is None else outer
     try:
-        yield
+        yield kept
     finally:
         _LOADED = outer
 

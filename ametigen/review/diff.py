@@ -131,12 +131,14 @@ def load_both(
     a third of their Markdown). ``cache`` keeps prepared templates of the working tree."""
     keeper = tempfile.TemporaryDirectory(prefix="ametigen-rev-") if base.commit else None
     try:
-        with loaded_once():  # a file the same in both is parsed once
+        with loaded_once() as loaded:  # a file the same in both is parsed once
             sources = _working_tree(project) if head.commit is None else None
             made_base = partial(
                 _resolution_at, project, base, Path(keeper.name) if keeper else None
             )
             with Background(made_base) as made:
+                if made.process is not None:  # BASE's process has it: not kept alive here
+                    loaded.clear()  # (every worker forked from here would copy it)
                 try:
                     new = load(project, head, cache if head.commit is None else None, sources)
                 except AmetigenError:
