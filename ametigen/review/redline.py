@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from ametigen.build import select
+from ametigen.hashcache import file_hash
 from ametigen.incremental import digest, generator_fingerprint, scan
 from ametigen.load.project import files_by_id, find_root
 from ametigen.parallel import map_parallel
@@ -186,7 +186,7 @@ def _unchanged_since(out: Path, key: str, report: RedlineReport) -> bool:
         if state.get("key") != key:
             return False
         files = {out / name: value for name, value in state["files"].items()}
-        if any(_file_hash(path) != value for path, value in files.items()):
+        if any(file_hash(path) != value for path, value in files.items()):
             return False
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
@@ -195,12 +195,8 @@ def _unchanged_since(out: Path, key: str, report: RedlineReport) -> bool:
     return True
 
 
-def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _record(out: Path, key: str, paths: Sequence[Path | None]) -> None:
-    files = {p.relative_to(out).as_posix(): _file_hash(p) for p in paths if p is not None}
+    files = {p.relative_to(out).as_posix(): file_hash(p) for p in paths if p is not None}
     data = json.dumps({"key": key, "files": files}, ensure_ascii=False, indent=0, sort_keys=True)
     write_atomic(out / STATE, data.encode("utf-8"))
 
