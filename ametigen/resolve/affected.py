@@ -42,10 +42,12 @@ if TYPE_CHECKING:  # resolving imports the schema (pydantic): not for a build wi
     from ametigen.resolve.document import Document
     from ametigen.resolve.resolve import Resolved
 
-PARTIAL_SHARE = 0.5
-"""Above this share of all positions to read again, reading them all is as cheap and simpler;
-and the partial way holds the documents it resolves in this process, where a full resolution
-keeps none (see BENCHMARKS.md, fifth round)."""
+PARTIAL_SHARE = 1.0
+"""Above this share of all positions to read again, they are all read (a full resolution).
+Many positions reached are resolved where they are rendered (see ``build.WIDE_FROM``), keeping
+no documents here, once each, where a full build resolves every position twice: so the partial
+way is the cheaper at any share (see BENCHMARKS.md, eighth round). It was 0.5 while the partial
+way resolved in this process and held its documents."""
 
 
 @dataclass
