@@ -204,9 +204,12 @@ def load_state(out: Path, name: str = STATE_FILE) -> State:
             type(entry) is list
             and len(entry) == 7
             and type(entry[0]) is str
+            and type(entry[6]) is int
             and 0 <= entry[6] < count
+            and type(entry[4]) is list
+            and all(type(link) is list and len(link) == 3 for link in entry[4])
             for entry in entries.values()
-        ):
+        ):  # (what decoding an entry later could stumble on: it is decoded when asked for)
             return State()
         messages = [str(message) for message in raw["messages"]]
         return State(

@@ -58,6 +58,9 @@ def test_a_state_of_another_format_or_damaged_is_not_trusted(tmp_path: Path) -> 
         {**raw, "format": FORMAT - 1},
         {**raw, "entries": {**raw["entries"], "b/z": raw["entries"]["b/z"][:6]}},
         {**raw, "entries": {**raw["entries"], "b/z": [*raw["entries"]["b/z"][:6], 5]}},
+        {**raw, "entries": {**raw["entries"], "b/z": [*raw["entries"]["b/z"][:6], "0"]}},
+        {**raw, "entries": {**raw["entries"], "b/z": [*raw["entries"]["b/z"][:4], "x", 0, 0]}},
+        {**raw, "entries": {**raw["entries"], "b/z": [*raw["entries"]["b/z"][:4], [[1]], 0, 0]}},
         {**raw, "warnings": [[*raw["warnings"][0][:1], 9, *raw["warnings"][0][2:]]]},
     ):
         (tmp_path / STATE_FILE).write_text(json.dumps(damaged), "utf-8")
