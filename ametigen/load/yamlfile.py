@@ -318,13 +318,7 @@ class _NodeBuilder:
                 marks[(*path, index)] = Mark(start.line + 1, start.column + 1)
             if type(node) is ScalarNode:
                 self.nodes += 1
-                value, style = node.value, node.style
-                if not style:
-                    items.append(None if value in _NULLS else value)
-                    continue
-                if style == '"' and CONTROL.search(value):
-                    raise _Irregular
-                items.append(value)
+                items.append(self.scalar(node))
             else:
                 items.append(self.collection(node, (*path, index)))
         return items
@@ -345,13 +339,7 @@ class _NodeBuilder:
                 marks[(*path, key)] = Mark(start.line + 1, start.column + 1)
             if type(node) is ScalarNode:
                 self.nodes += 2
-                value, style = node.value, node.style
-                if not style:
-                    result[key] = None if value in _NULLS else value
-                    continue
-                if style == '"' and CONTROL.search(value):
-                    raise _Irregular
-                result[key] = value
+                result[key] = self.scalar(node)
             else:
                 self.nodes += 1
                 result[key] = self.collection(node, (*path, key))
