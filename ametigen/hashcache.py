@@ -40,7 +40,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from ametigen.load.project import Listing, files_by_id, list_folder
 
@@ -108,15 +108,7 @@ class Hashes:
             except OSError:
                 pass
             else:
-                if (
-                    type(known) is list
-                    and len(known) == 5
-                    and known[0] == stat.st_size
-                    and known[1] == stat.st_mtime_ns
-                    and known[2] == stat.st_ctime_ns
-                    and known[3] == stat.st_ino
-                    and type(known[4]) is str
-                ):  # (anything else a damaged cache may hold only fails to match)
+                if _matches(known, _of_file(stat)):
                     self.kept[key] = known
                     return str(known[4])
         self.read.append(key)
@@ -126,7 +118,7 @@ class Hashes:
             return f"unreadable: {error.strerror}"
         value = hashlib.sha256(data).hexdigest()
         if TRUSTED and max(stat.st_mtime_ns, stat.st_ctime_ns) < self.since:
-            self.kept[key] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, value]
+            self.kept[key] = [*_of_file(stat), value]
         return value
 
     def files(self, folder: Path, suffix: str) -> dict[str, str]:
@@ -146,15 +138,7 @@ class Hashes:
             except OSError:
                 return None
             found = known.get(prefix)
-            if (
-                type(found) is list
-                and len(found) == 5
-                and found[0] == stat.st_mtime_ns
-                and found[1] == stat.st_ctime_ns
-                and found[2] == stat.st_ino
-                and type(found[3]) is str
-                and type(found[4]) is str
-            ):
+            if _matches(found, _of_folder(stat)):
                 kept[prefix] = found
                 return _split(found[3]), _split(found[4]), False
             self.read.append(path)
@@ -163,13 +147,7 @@ class Hashes:
                 return None
             names, subfolders, linked = listing
             if not linked and max(stat.st_mtime_ns, stat.st_ctime_ns) < self.since:
-                kept[prefix] = [
-                    stat.st_mtime_ns,
-                    stat.st_ctime_ns,
-                    stat.st_ino,
-                    "/".join(names),
-                    "/".join(subfolders),
-                ]
+                kept[prefix] = [*_of_folder(stat), "/".join(names), "/".join(subfolders)]
             return listing
 
         return files_by_id(folder, suffix, listed)
@@ -219,6 +197,29 @@ class Hashes:
                 self.known, self.known_folders = files, folders
         except Exception:  # missing or damaged: read every file
             pass
+
+
+def _of_file(stat: os.stat_result) -> list[int]:
+    """What a file's entry keeps of its stat (see :data:`Known`)."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _of_folder(stat: os.stat_result) -> list[int]:
+    """What a folder's entry keeps of its stat (see :data:`Known`)."""
+    return [stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _matches(entry: object, stat: list[int]) -> TypeGuard[Known]:
+    """Whether a kept entry (``stat``'s values, then texts: see :data:`Known`) stands for what
+    has that stat now; anything else a damaged cache may hold only fails to match."""
+    count = len(stat)  # (3 or 4: the texts are the entry's last one or two)
+    return (
+        type(entry) is list
+        and len(entry) == 5
+        and entry[:count] == stat
+        and type(entry[count]) is str
+        and type(entry[4]) is str
+    )
 
 
 def _split(names: str) -> list[str]:
