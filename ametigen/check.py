@@ -7,10 +7,15 @@ after edits of positions or blocks it reads just the positions the edits reach
 (:mod:`ametigen.resolve.affected`) and takes everything else — titles, references, warnings —
 from that state; when anything else changed (a template, the organisation file, the
 generator) it checks everything. A check that finds no error leaves its state for the next.
+
+When no state can be used (none there, or the templates, organisation file or generator
+changed), the position files are not hashed first: each is hashed from the very bytes a worker
+reads to check it, so it is read once, and the state left is bound to exactly what was checked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +31,10 @@ from ametigen.incremental import (
     State,
     encode_state,
     load_state,
-    scan,
+    scan_others,
+    scan_positions,
 )
-from ametigen.load.project import find_root
+from ametigen.load.project import POSITIONS, find_root
 from ametigen.resolve.affected import Resolution, ordered, resolve_changed
 
 CHECK_STATE = ".ametigen-check.json"
@@ -55,11 +61,16 @@ def check(project: Path, *, strict: bool = False) -> CheckReport:
 def _check(root: Path, out: Path, strict: bool) -> CheckReport:
     with collector_paused():  # (what a run reads first and keeps to its end: set aside)
         hashes = Hashes(root, out)
-        now = scan(root, hashes)
-        hashes.save()
-        state, changes = _last(out, now)
-        if changes:
-            dict(state.entries)  # (an edit reads every entry: see resolve.affected)
+        listed = hashes.files(root / POSITIONS, ".yaml")
+        now = Scan({}, scan_others(root, hashes))
+        states = [load_state(out, name) for name in (CHECK_STATE, STATE_FILE)]
+        state, changes = State(), None
+        if any(state.applies(now.context, None) for state in states):
+            now = Scan(scan_positions(listed, hashes), now.others)
+            hashes.save()
+            state, changes = _last(states, now)
+            if changes:
+                dict(state.entries)  # (an edit reads every entry: see resolve.affected)
         settle()
     if changes is not None and not changes:
         problems = state.warnings
@@ -72,7 +83,8 @@ def _check(root: Path, out: Path, strict: bool) -> CheckReport:
         if resolution is not None:
             resolution.warnings = ordered([*resolution.warnings, *_probed(root, resolution, now)])
         else:
-            resolution = _everything(root, now)
+            resolution = _everything(root, now, listed)
+            now = _read(now, resolution, hashes)
         problems = resolution.warnings
         if not any(not problem.warning for problem in problems):
             with collector_paused():  # (it would scan every resolved position again)
@@ -83,14 +95,14 @@ def _check(root: Path, out: Path, strict: bool) -> CheckReport:
                 blocks = BlockEntries(now.blocks, resolution.resolved.block_entries)
                 _save(out, State(now.context, None, entries, problems, blocks))
     raise_errors(problems, strict=strict)
-    return CheckReport(len(now.positions), problems)
+    return CheckReport(len(listed), problems)
 
 
-def _last(out: Path, now: Scan) -> tuple[State, Changes | None]:
-    """The state of the last check or of the last build, whichever has fewer changes since."""
+def _last(states: list[State], now: Scan) -> tuple[State, Changes | None]:
+    """Of the states of the last check and of the last build, the one with fewer changes
+    since."""
     found = []
-    for name in (CHECK_STATE, STATE_FILE):
-        state = load_state(out, name)
+    for state in states:
         changes = state.changed(now, state.epoch)
         if changes is not None:
             found.append((len(changes.edited) + len(changes.removed), state, changes))
@@ -107,12 +119,28 @@ def _annexes_repeat(resolution: Resolution) -> bool:
     return len(annexes) != len(set(annexes))
 
 
-def _everything(root: Path, now: Scan) -> Resolution:
+def _everything(root: Path, now: Scan, listed: Collection[str]) -> Resolution:
+    """Every position (``listed``) checked; the positions' files are hashed as they are read
+    for it (see :func:`_read`), unless ``now`` has their hashes already."""
     from ametigen.pipeline import checked
 
     keys = {name: now.layout(name) for name in now.layouts()}
-    resolved = checked(root, keys, now.positions)  # (the positions hashed: listed once)
+    resolved = checked(root, keys, listed, hashed=not now.positions)  # (listed once)
     return Resolution(resolved, ordered(resolved.problems), True, dict(resolved.summaries))
+
+
+def _read(now: Scan, resolution: Resolution, hashes: Hashes) -> Scan:
+    """``now`` with the hashes of the positions' files as they were read to be checked, where
+    it has none: a state made of it is bound to exactly the bytes that were checked. (A
+    position with an error has none: no state is kept then.) Those files' hashes are kept for
+    the next run as if it had read them here (see :mod:`ametigen.hashcache`)."""
+    if now.positions:
+        return now
+    read = resolution.resolved.sources
+    for ident in sorted(read):
+        hashes.keep(f"{POSITIONS}/{ident}.yaml", read[ident])
+    hashes.save()
+    return Scan({ident: read[ident].digest for ident in sorted(read)}, now.others)
 
 
 def _probed(root: Path, resolution: Resolution, now: Scan) -> list[Problem]:

@@ -40,7 +40,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 from ametigen.load.project import Listing, files_by_id, list_folder
 
@@ -66,6 +66,20 @@ def file_hash(path: Path | str) -> str:
         return hashlib.sha256(_read(path)[1]).hexdigest()
     except OSError as error:
         return f"unreadable: {error.strerror}"
+
+
+class Source(NamedTuple):
+    """What one read of a file saw: the sha256 of its bytes and its stat taken before reading
+    (what :class:`Hashes` keeps of it)."""
+
+    digest: str
+    stat: list[int]
+
+
+def read_source(path: Path | str) -> tuple[bytes, Source]:
+    """The file's bytes and what reading them saw (for :meth:`Hashes.keep`)."""
+    stat, data = _read(path)
+    return data, Source(hashlib.sha256(data).hexdigest(), _of_file(stat))
 
 
 def _read(path: Path | str) -> tuple[os.stat_result, bytes]:
@@ -113,13 +127,18 @@ class Hashes:
                     return str(known[4])
         self.read.append(key)
         try:
-            stat, data = _read(path)
+            _, source = read_source(path)
         except OSError as error:
             return f"unreadable: {error.strerror}"
-        value = hashlib.sha256(data).hexdigest()
-        if TRUSTED and max(stat.st_mtime_ns, stat.st_ctime_ns) < self.since:
-            self.kept[key] = [*_of_file(stat), value]
-        return value
+        self.keep(key, source)
+        return source.digest
+
+    def keep(self, key: str, source: Source) -> None:
+        """Keep the hash of a file read (here or in a worker process: ``source``), if its times
+        are old enough to stand for its content (see the module's description)."""
+        _, modified, changed, _ = source.stat
+        if TRUSTED and max(modified, changed) < self.since:
+            self.kept[key] = [*source.stat, source.digest]
 
     def files(self, folder: Path, suffix: str) -> dict[str, str]:
         """:func:`ametigen.load.project.files_by_id`, listing again only the folders that

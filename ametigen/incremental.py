@@ -68,16 +68,23 @@ def scan(root: Path, hashes: Hashes | None = None) -> Scan:
     files that changed since a run that kept them (see :mod:`ametigen.hashcache`)."""
     hashes = hashes or Hashes(root, None)
     found = hashes.files(root / POSITIONS, ".yaml")
-    positions = {
-        ident: hashes(f"{POSITIONS}/{ident}.yaml", found[ident]) for ident in sorted(found)
-    }
+    return Scan(scan_positions(found, hashes), scan_others(root, hashes))
+
+
+def scan_positions(found: dict[str, str], hashes: Hashes) -> dict[str, str]:
+    """The hashes of the position files ``found`` (id → file), by id in order."""
+    return {ident: hashes(f"{POSITIONS}/{ident}.yaml", found[ident]) for ident in sorted(found)}
+
+
+def scan_others(root: Path, hashes: Hashes) -> dict[str, str]:
+    """The hashes of the sources besides the positions (see :attr:`Scan.others`)."""
     others = {ORG_FILE: hashes(ORG_FILE, str(root / ORG_FILE))}
     templates = root / TEMPLATES
     for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
         if path.is_file():
             key = path.relative_to(root).as_posix()
             others[key] = hashes(key, str(path))
-    return Scan(positions, others)
+    return others
 
 
 def is_block_file(path: str) -> bool:
@@ -175,10 +182,15 @@ class State:
     warnings: list[Problem] = field(default_factory=list)
     blocks: BlockEntries = field(default_factory=BlockEntries)
 
+    def applies(self, context: str, epoch: int | None) -> bool:
+        """Whether what the positions' entries say holds for ``context`` and ``epoch`` (else
+        every position is resolved again)."""
+        return self.context == context and self.epoch == epoch
+
     def changed(self, now: Scan, epoch: int | None) -> Changes | None:
         """Positions whose files changed, came or went, and whether blocks did; None if
         anything else did (then resolve them all)."""
-        if self.context != now.context or self.epoch != epoch:
+        if not self.applies(now.context, epoch):
             return None
         entries = self.entries
         if isinstance(entries, Entries):

@@ -52,17 +52,20 @@ def checked(
     project: Path,
     keys: Mapping[str, str] | None = None,
     positions: Collection[str] | None = None,
+    *,
+    hashed: bool = False,
 ) -> Resolved:
     """What ``check`` finds, in the result's problems (nothing is raised for them); ``keys``:
     each layout's templates' content, under which a probe that passed is kept; ``positions``:
-    the ids of the positions, when the caller has listed them."""
+    the ids of the positions, when the caller has listed them; ``hashed``: see
+    :func:`resolve_everywhere`."""
     from ametigen.render.probe import template_problems, unprinted_fields
 
     with collector_paused():
         sources = load_sources(find_root(project), only=())
         probe = partial(probe_templates, sources.layouts, sources.root / "build", keys)
         with Background(probe) as templates:
-            resolved = resolve_everywhere(sources, positions)
+            resolved = resolve_everywhere(sources, positions, hashed=hashed)
             probes = templates.result()
     resolved.problems += template_problems(probes) + unprinted_fields(resolved, probes)
     resolved.problems += check_annex_numbers(resolved)

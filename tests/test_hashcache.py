@@ -4,13 +4,17 @@ whenever its stat could hide an edit; never trusted when it was edited too close
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import ametigen.hashcache
+import ametigen.load.project
 from ametigen.build import build
+from ametigen.check import CHECK_STATE, check
 from ametigen.errors import SourceErrors
 from ametigen.hashcache import CACHE_FILE, MARGIN, Hashes
 from tests.support import SEEDS, tree_hash
@@ -247,3 +251,37 @@ def test_a_build_that_finds_an_error_leaves_build_exactly_as_it_was(
     with pytest.raises(SourceErrors):
         build(project)
     assert tree_hash(project / "build") == before
+
+
+def test_a_cold_check_reads_each_position_once_and_keeps_its_hash(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check with no state hashes each position file from the bytes it checks (no read of
+    its own before): the state holds their hashes, and the next check reads none of them."""
+    read: list[str] = []
+    real = ametigen.hashcache._read
+
+    def note(path: Path | str) -> None:
+        if Path(path).is_relative_to(project / "positions"):
+            read.append(Path(path).relative_to(project).as_posix())
+
+    def counted(path: Path | str) -> tuple[os.stat_result, bytes]:
+        note(path)
+        return real(path)
+
+    def opened(path: Path | str, *args: Any) -> Any:
+        note(path)
+        return open(path, *args)
+
+    monkeypatch.setattr(ametigen.hashcache, "_read", counted)
+    monkeypatch.setattr(ametigen.load.project, "open", opened, raising=False)  # (loading)
+    later(monkeypatch, MARGIN + 10**9)
+    first = check(project)
+    files = sorted(p.relative_to(project).as_posix() for p in project.rglob("positions/**/*.yaml"))
+    assert sorted(read) == files
+    state = json.loads((project / "build" / CHECK_STATE).read_text("utf-8"))
+    kept = {f"positions/{ident}.yaml": entry[0] for ident, entry in state["entries"].items()}
+    assert kept == {name: sha((project / name).read_bytes()) for name in files}
+    read.clear()
+    assert check(project) == first
+    assert read == []

@@ -177,9 +177,10 @@ class Reader:
         self.root = root
         self.problems: list[Problem] = []
 
-    def read(self, path: Path) -> LoadedYaml | None:
-        """The file's mapping, or None after recording why it cannot be had."""
-        return self._keep(_load(self.root, path))
+    def read(self, path: Path, *, hashed: bool = False) -> LoadedYaml | None:
+        """The file's mapping, or None after recording why it cannot be had; ``hashed``: with
+        the hash and stat of the bytes it was loaded from (its ``source``)."""
+        return self._keep(_load(self.root, path, hashed=hashed))
 
     def read_many(self, paths: Sequence[Path]) -> list[LoadedYaml | None]:
         """``read`` of many files, on every core when there are many (within
@@ -196,15 +197,23 @@ class Reader:
         return found
 
 
-def _load(root: Path, path: Path, raw: bytes | None = None) -> LoadedYaml | list[Problem]:
-    """One file under ``root`` as a mapping (``raw``: its content, when read already), or the
-    problems that stand in the way."""
+def _load(
+    root: Path, path: Path, raw: bytes | None = None, *, hashed: bool = False
+) -> LoadedYaml | list[Problem]:
+    """One file under ``root`` as a mapping (``raw``: its content, when read already; else,
+    with ``hashed``, the loaded file has its ``source``), or the problems that stand in the
+    way."""
     from ametigen.load.yamlfile import load_yaml_text
 
     relative = path.relative_to(root) if path.is_absolute() else path
     full = os.path.join(root, relative)  # (a string: thousands of files a run)
+    source = None
     try:
-        if raw is None:
+        if raw is None and hashed:
+            from ametigen.hashcache import read_source
+
+            raw, source = read_source(full)
+        elif raw is None:
             with open(full, "rb") as stream:
                 raw = stream.read()
         loaded = load_yaml_text(raw, relative, origin=full)
@@ -214,6 +223,7 @@ def _load(root: Path, path: Path, raw: bytes | None = None) -> LoadedYaml | list
         return error.problems
     if not isinstance(loaded.data, dict):
         return [Problem(relative, "faili sisu peab olema väljad kujul „võti: väärtus“")]
+    loaded.source = source
     return loaded
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
 from yaml.events import (
@@ -36,6 +36,9 @@ from yaml.nodes import MappingNode, ScalarNode
 
 from ametigen.errors import Mark, Problem, SourceErrors
 from ametigen.textchars import CONTROL, codepoint, problem_text
+
+if TYPE_CHECKING:
+    from ametigen.hashcache import Source
 
 KeyPath = tuple[str | int, ...]
 
@@ -100,7 +103,7 @@ class LoadedYaml:
     field), which is located where the file's content starts (``start``, always kept).
     """
 
-    __slots__ = ("_marks", "data", "origin", "path", "start")
+    __slots__ = ("_marks", "data", "origin", "path", "source", "start")
 
     def __init__(
         self,
@@ -117,6 +120,9 @@ class LoadedYaml:
         self.origin = origin
         self._marks = marks
         self.start = marks.get(()) if marks is not None else start
+        self.source: Source | None = None
+        """The hash and stat of the bytes it was loaded from, when asked for (see
+        :meth:`ametigen.load.project.Reader.read`); not sent to other processes."""
 
     @property
     def marks(self) -> dict[KeyPath, Mark]:

@@ -34,6 +34,7 @@ from ametigen.resolve.checks import check_organisation, summary_of
 from ametigen.resolve.resolve import Origins, Resolved, SetFields, Shared, set_fields, unique
 
 if TYPE_CHECKING:
+    from ametigen.hashcache import Source
     from ametigen.incremental import Summary
     from ametigen.load.project import Sources
     from ametigen.resolve.document import Document
@@ -53,6 +54,7 @@ class Found(NamedTuple):
     defaulted: frozenset[str] = frozenset()  # the fields it takes from the organisation file
     printed: SetFields | None = None  # None: it has no document
     made: Any = None  # what CheckOne's ``then`` made of its document
+    source: Source | None = None  # with CheckOne's ``hashed``: its file's hash and stat as read
 
 
 class Positions:
@@ -75,12 +77,13 @@ class Positions:
             self._shared = Shared(load_sources(self.root, only=()), [])
         return self._shared
 
-    def resolve(self, ident: str, titles: Mapping[str, str]) -> Resolved:
+    def resolve(self, ident: str, titles: Mapping[str, str], *, hashed: bool = False) -> Resolved:
         """Position ``ident`` validated and resolved (its model, origins, document and block
-        entries used, as far as they can be had), with every problem found on the way."""
+        entries used, as far as they can be had), with every problem found on the way;
+        ``hashed``: its origins' file has its ``source`` (see Reader.read)."""
         reader = Reader(self.root)
         out = Resolved(problems=reader.problems)
-        loaded = reader.read(position_path(ident))
+        loaded = reader.read(position_path(ident), hashed=hashed)
         if loaded is None:
             return out
         model, origins, problems = self.shared.validate(loaded)
@@ -120,14 +123,16 @@ class Present(Mapping[str, str]):
 class CheckOne:
     """Resolve one position for the check (a picklable function, for spawned workers); and,
     with ``then``, hand its document to ``then`` where it was made, unless the position has an
-    error (what it returns travels back in ``Found.made``)."""
+    error (what it returns travels back in ``Found.made``); with ``hashed``, what reading its
+    file saw travels back too (``Found.source``, for a position that validated)."""
 
     positions: Positions
     titles: Mapping[str, str]
     then: Callable[[Document], Any] | None = None
+    hashed: bool = False
 
     def __call__(self, ident: str) -> Found:
-        resolved = self.positions.resolve(ident, self.titles)
+        resolved = self.positions.resolve(ident, self.titles, hashed=self.hashed)
         model, origins = resolved.positions.get(ident), resolved.origins.get(ident)
         if model is None or origins is None:
             return Found(ident, resolved.problems)
@@ -141,17 +146,22 @@ class CheckOne:
         wrong = any(not problem.warning for problem in resolved.problems)
         if self.then is not None and document is not None and not wrong:
             made = self.then(document)
-        return Found(ident, resolved.problems, summary, origins.defaulted, printed, made)
+        source = origins.position.source
+        return Found(ident, resolved.problems, summary, origins.defaulted, printed, made, source)
 
 
 _ALIKE: dict[SetFields, SetFields] = {}
 """The fields set by the positions resolved in this process (see CheckOne)."""
 
 
-def resolve_everywhere(sources: Sources, idents: Collection[str] | None = None) -> Resolved:
+def resolve_everywhere(
+    sources: Sources, idents: Collection[str] | None = None, *, hashed: bool = False
+) -> Resolved:
     """Every position of the project (``sources``: read without its positions; ``idents``:
     their ids, when the caller has listed them) validated and resolved, on every core, and the
-    checks between them; the result keeps no documents (see the module's description)."""
+    checks between them; the result keeps no documents (see the module's description).
+    ``hashed``: the result has the hash and stat of each valid position's file as it was
+    read (``sources``), so that nobody needs to read it again to know what was checked."""
     root = sources.root
     out = Resolved.start(sources)
     if idents is None:
@@ -161,7 +171,7 @@ def resolve_everywhere(sources: Sources, idents: Collection[str] | None = None) 
         ordered = sorted(idents, key=lambda ident: ident.split("/"))
         files = {ident: os.path.join(folder, f"{ident}.yaml") for ident in ordered}
     positions = Positions(root, Shared(sources, out.problems))
-    work = CheckOne(positions, Present(frozenset(files)))
+    work = CheckOne(positions, Present(frozenset(files)), hashed=hashed)
     _gather(out, map_parallel(work, list(files), per_worker=PER_WORKER), files, sources)
     out.problems += check_organisation(out)
     return out
@@ -211,6 +221,8 @@ def _gather(
             continue
         ident = found.ident
         out.summaries[ident] = found.summary
+        if found.source is not None:
+            out.sources[ident] = found.source
         out.origins[ident] = _origins(files[ident], sources, ident, found.defaulted)
         if found.printed is not None:  # positions alike share one (they mostly are)
             out.printed[ident] = alike.setdefault(found.printed, found.printed)

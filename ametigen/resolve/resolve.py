@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from ametigen.errors import Problem
+from ametigen.hashcache import Source
 from ametigen.incremental import Summary
 from ametigen.load.project import LayoutSource, Sources, missing_layout
 from ametigen.load.yamlfile import LoadedYaml
@@ -66,6 +67,8 @@ class Resolved:
     printed: dict[str, SetFields] = field(default_factory=dict)
     """The fields each position with a document sets, for the probe's warning about fields
     its layout never prints."""
+    sources: dict[str, Source] = field(default_factory=dict)
+    """Asked for (see resolve.each): the hash and stat of each valid position's file as read."""
 
     @classmethod
     def start(cls, sources: Sources) -> Resolved:
