@@ -99,7 +99,6 @@ def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: 
         yield from map(function, items)
         return
     context = _Workers(method)
-    chunk = max(1, len(items) // (workers * 16))
     _WORK = (function, items)
     broken = False
     try:
@@ -110,7 +109,7 @@ def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: 
             initargs=(None if forked else function,),
         ) as executor:
             try:
-                parts = [slice(start, start + chunk) for start in range(0, len(items), chunk)]
+                parts = _parts(len(items), workers)
                 with interrupts.starting_workers():  # they start as the work is submitted
                     futures = [
                         executor.submit(_run, part, None if forked else items[part])
@@ -131,6 +130,25 @@ def map_parallel(function: Callable[[T], R], items: Sequence[T], *, per_worker: 
         _WORK = None
     if broken:
         raise WorkerDied(context.how_one_ended())
+
+
+SHARE = 4
+"""Each part of the items is this share of what is left for each worker (see :func:`_parts`)."""
+SMALLEST = 4
+"""Items in the smallest part."""
+
+
+def _parts(count: int, workers: int) -> list[slice]:
+    """``count`` items in parts that shrink as the work goes on, each a share of what is left:
+    few round trips to the workers, and small parts at the end, so that the workers finish
+    together (with parts of one size, one worker could idle for most of a part's time at the
+    end: at 10,000 positions, 0.8 s of a full build's rendering)."""
+    parts, start = [], 0
+    while start < count:
+        end = min(count, start + max(SMALLEST, (count - start) // (workers * SHARE)))
+        parts.append(slice(start, end))
+        start = end
+    return parts
 
 
 def _pickles(function: Callable[[Any], Any]) -> bool:
