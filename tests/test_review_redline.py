@@ -19,7 +19,7 @@ from ametigen.review.redline import UNCOMMITTED_AUTHOR, redline
 from ametigen.verify.libreoffice import convert_to_pdf, pdf_text
 from ametigen.verify.ooxml import validate_docx
 from tests.review_support import commit, edit, git, make_repo
-from tests.support import needs_soffice
+from tests.support import edit_docx_part, needs_soffice
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -262,3 +262,41 @@ def test_repeated_redline_with_nothing_changed_skips_the_work(
     assert third.written == [first.written[0]]
     other = redline(project, "HEAD~1", **(args | {"author": "Jaan"}))
     assert len(other.written) == 5
+
+
+HEADING = b'<w:p><w:pPr><w:pStyle w:val="TableHeading"/></w:pPr><w:r><w:t>Teenistuskoha'
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (HEADING[:5] + b"{% endif %}" + HEADING[5:], "(mismatched tag)"),  # expat refuses it
+        (b"<x:y/>{% endif %}" + HEADING, "(Namespace prefix x on y is not defined"),  # lxml
+    ],
+)
+@pytest.mark.parametrize("side", ["BASE", "HEAD"])
+def test_a_main_part_that_is_not_well_formed_is_refused(
+    tmp_path: Path, broken: bytes, message: str, side: str
+) -> None:
+    """A fault of the Word template that only one position's data reaches, in either revision:
+    the redline of that position is refused, located, as the build refuses it; none written."""
+    project = make_repo(tmp_path)
+    ekspert = project / "positions/oiguse-ja-jarelevalve/ekspert.yaml"
+    template = project / "templates/layouts/teenistuskoht/ametijuhend.docx"
+    edit_docx_part(template, HEADING, b'{% if doc.title == "Vanemekspert" %}' + broken)
+    if side == "BASE":
+        edit(ekspert, "ametinimetus: Ekspert", "ametinimetus: Vanemekspert")
+    commit(project, "mall")
+    if side == "BASE":
+        edit(ekspert, "ametinimetus: Vanemekspert", "ametinimetus: Ekspert")
+    else:
+        edit(ekspert, "ametinimetus: Ekspert", "ametinimetus: Vanemekspert")
+    out = tmp_path / "redline"
+
+    result = CliRunner().invoke(main, ["-C", str(project), "redline", "HEAD", "--out", str(out)])
+
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"ametigen: {template}:word/document.xml teksti «")
+    assert f"» juures: tulemus ei ole korrektne XML {message}" in result.stderr
+    assert "Traceback" not in result.output
+    assert not list(out.rglob("*.docx"))

@@ -97,17 +97,23 @@ class DocxTemplate:
         """The document's .docx bytes: equal for equal input."""
         return package(self.render_parts(doc, epoch=epoch))
 
-    def render_parts(self, doc: Document, *, epoch: int | None) -> list[Part]:
+    def render_parts(self, doc: Document, *, epoch: int | None, unchecked: str = "") -> list[Part]:
         """The document's package as parts (see ``context_parts``), not yet zipped."""
-        return self.context_parts({"doc": doc}, core_xml(doc, epoch), app_xml(doc.agency))
+        core, app = core_xml(doc, epoch), app_xml(doc.agency)
+        return self.context_parts({"doc": doc}, core, app, unchecked)
 
     def render_context(self, context: Mapping[str, Any], core: bytes, app: bytes) -> bytes:
         """The .docx bytes for any template ``context``, with the given document properties."""
         return package(self.context_parts(context, core, app))
 
-    def context_parts(self, context: Mapping[str, Any], core: bytes, app: bytes) -> list[Part]:
+    def context_parts(
+        self, context: Mapping[str, Any], core: bytes, app: bytes, unchecked: str = ""
+    ) -> list[Part]:
         """The package's parts in order: those the template holds as they are (compressed
-        entries, copied into every document), those made for this document as bytes."""
+        entries, copied into every document), those made for this document as bytes.
+
+        Every part rendered is refused unless it is well-formed XML, but the part named
+        ``unchecked``: the caller parses that one and refuses it itself (``well_formed``)."""
         parts: list[Part] = []
         for name, part in self.parts:
             if isinstance(part, Entry):
@@ -115,23 +121,27 @@ class DocxTemplate:
             elif part is None:
                 parts.append((name, core if name == _CORE else app))
             else:
-                parts.append((name, self._rendered(name, part, context)))
+                parts.append((name, self._rendered(name, part, context, name != unchecked)))
         return parts
 
-    def document_part(self, doc: Document) -> bytes:
-        """Just the main part (word/document.xml) of the document's package, as bytes."""
+    def document_part(self, doc: Document, *, check: bool = True) -> bytes:
+        """Just the main part (word/document.xml) of the document's package, as bytes; not
+        ``check``-ed: the caller parses it and refuses it itself (``well_formed``)."""
         for name, part in self.parts:
             if name == MAIN_PART:
                 if isinstance(part, jinja2.Template):
-                    return self._rendered(name, part, {"doc": doc})
+                    return self._rendered(name, part, {"doc": doc}, check)
                 assert isinstance(part, Entry)
                 return part.content()
         raise AssertionError("checked in __init__")
 
-    def _rendered(self, name: str, part: jinja2.Template, context: Mapping[str, Any]) -> bytes:
+    def _rendered(
+        self, name: str, part: jinja2.Template, context: Mapping[str, Any], check: bool = True
+    ) -> bytes:
         xml = render(part, self.path, partial(self.describe, name), **context)
         data = xml.replace("\n<w:p", "<w:p").encode("utf-8")
-        well_formed(data, self.path, name)
+        if check:
+            well_formed(data, self.path, name)
         return data
 
 
@@ -151,13 +161,21 @@ def well_formed(data: bytes, path: Path, part: str) -> None:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as error:
-        line = data.split(b"\n")[error.lineno - 1] if error.lineno else data
-        piece = line[max(error.offset - 300, 0) : error.offset + 60].decode("utf-8", "replace")
-        piece = _TAGS.sub(" ", _CUT_TAG.sub("", piece))  # tags, and the tags cut at either end
-        near = " ".join(piece.split())[-120:]
-        where = f"{part} teksti «{near}» juures"
-        message = f"tulemus ei ole korrektne XML ({expat.errors.messages[error.code]})"
-        raise TemplateProblem(message, path, where) from None
+        reason = expat.errors.messages[error.code]
+        raise not_well_formed(data, path, part, reason, error.lineno, error.offset) from None
+
+
+def not_well_formed(
+    data: bytes, path: Path, part: str, reason: str, lineno: int, offset: int
+) -> TemplateProblem:
+    """The problem of a part that does not parse, located by the text before the fault at
+    line ``lineno`` (from 1; 0: unknown), column ``offset`` (from 0)."""
+    line = data.split(b"\n")[lineno - 1] if lineno else data
+    piece = line[max(offset - 300, 0) : offset + 60].decode("utf-8", "replace")
+    piece = _TAGS.sub(" ", _CUT_TAG.sub("", piece))  # tags, and the tags cut at either end
+    near = " ".join(piece.split())[-120:]
+    where = f"{part} teksti «{near}» juures"
+    return TemplateProblem(f"tulemus ei ole korrektne XML ({reason})", path, where)
 
 
 def _patcher(path: Path) -> Any:

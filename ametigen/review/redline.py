@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from lxml import etree
+
 from ametigen.build import select
 from ametigen.hashcache import file_hash
 from ametigen.incremental import digest, generator_fingerprint, scan
 from ametigen.load.project import files_by_id, find_root
 from ametigen.parallel import map_parallel
 from ametigen.render.cache import TemplateCache
-from ametigen.render.docx import MAIN_PART, Part, package
+from ametigen.render.docx import MAIN_PART, Part, not_well_formed, package, well_formed
 from ametigen.render.package import Entry
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
@@ -48,7 +50,7 @@ from ametigen.review.revision import (
     uncommitted,
 )
 from ametigen.review.snapshot import Snapshot
-from ametigen.review.tracked import Revisions, redline_xml
+from ametigen.review.tracked import Revisions, redline_tree
 from ametigen.write import remove_files, write_atomic
 
 
@@ -253,26 +255,49 @@ def _job(old: Snapshot, new: Snapshot, change: Change) -> Job:
 def _tracked(marks: Revisions, properties: dict[str, str], job: Job) -> bytes:
     """One redline (in a worker: everything it needs pickles, its function included)."""
     base, (renderer, doc) = job
-    before = base[0].docx.document_part(base[1]) if base is not None else None
-    parts = renderer.docx.render_parts(doc, epoch=None)
-    return tracked_docx(before, parts, marks.fresh(), properties)
+    before = None
+    if base is not None:
+        template = base[0].docx
+        before = parsed(template.document_part(base[1], check=False), template.path)
+    parts = renderer.docx.render_parts(doc, epoch=None, unchecked=MAIN_PART)
+    main = parsed(_content(dict(parts)[MAIN_PART]), renderer.docx.path)
+    return tracked_docx(before, parts, marks.fresh(), properties, main)
+
+
+def parsed(data: bytes, path: Path) -> etree._Element:
+    """The main part rendered from the Word template at ``path``, parsed: refused as every
+    rendered part is (``well_formed``) unless it is well-formed XML. One parse both proves it
+    and gives the tree the changes are tracked in."""
+    try:
+        return etree.fromstring(data)
+    except etree.XMLSyntaxError as error:
+        well_formed(data, path, MAIN_PART)  # expat's message, as a build gives it
+        # what only lxml refuses (a prefix without its namespace): its own message
+        reason = error.msg.rsplit(", line ", 1)[0]
+        line, column = error.position
+        raise not_well_formed(data, path, MAIN_PART, reason, line, column - 1) from None
 
 
 def tracked_docx(
-    old: bytes | None,
+    old: etree._Element | None,
     new: Sequence[Part],
     revisions: Revisions,
     properties: dict[str, str] | None = None,
+    main: etree._Element | None = None,
 ) -> bytes:
     """The package of the ``new`` parts with its main part replaced by the tracked-changes
     version against ``old`` (BASE's main part; None: against an empty document), tracking
-    switched on and ``properties`` recorded as custom document properties.
+    switched on and ``properties`` recorded as custom document properties. ``main``: the new
+    main part, parsed already (it is changed here).
 
     Parts the template holds as they are stay compressed as they are; the few that change
     here are the same for every redline of a template and a run, so they are made once."""
     parts = dict(new)
-    main = _content(parts[MAIN_PART])
-    parts[MAIN_PART] = redline_xml(empty_body(main) if old is None else old, main, revisions)
+    if main is None:
+        main = etree.fromstring(_content(parts[MAIN_PART]))
+    if old is None:
+        old = etree.fromstring(empty_body(_content(parts[MAIN_PART])))
+    parts[MAIN_PART] = redline_tree(old, main, revisions)
     if SETTINGS in parts:
         parts[SETTINGS] = _tracking_on(parts[SETTINGS])
     if properties:

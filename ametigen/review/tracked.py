@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from lxml import etree
 
 from ametigen.docxtext import paragraph_text
-from ametigen.review.align import align
+from ametigen.review.align import align, content
 from ametigen.review.words import words
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -32,6 +33,10 @@ State = Literal["=", "-", "+"]
 
 def q(tag: str) -> str:
     return W + tag
+
+
+_BODY, _P, _TBL, _TR, _TC = q("body"), q("p"), q("tbl"), q("tr"), q("tc")
+_SECT_PR, _TC_PR = q("sectPr"), q("tcPr")
 
 
 @dataclass
@@ -57,33 +62,51 @@ class Revisions:
 
 def redline_xml(old_xml: bytes, new_xml: bytes, revisions: Revisions) -> bytes:
     """The new main part with the changes from the old one tracked."""
-    old_root = etree.fromstring(old_xml)
-    new_root = etree.fromstring(new_xml)
-    old_body, new_body = old_root.find(q("body")), new_root.find(q("body"))
+    return redline_tree(etree.fromstring(old_xml), etree.fromstring(new_xml), revisions)
+
+
+def redline_tree(old_root: Element, new_root: Element, revisions: Revisions) -> bytes:
+    """``redline_xml`` of the parsed main parts (``new_root`` is changed in place)."""
+    old_body, new_body = old_root.find(_BODY), new_root.find(_BODY)
     assert old_body is not None and new_body is not None
-    section = new_body.find(q("sectPr"))
+    section = new_body.find(_SECT_PR)
     items = _merge(list(_blocks(old_body)), list(_blocks(new_body)), revisions)
-    for child in list(new_body):
-        new_body.remove(child)
-    for element in _regroup(items):
-        new_body.append(element)
+    wanted = list(_regroup(items))
     if section is not None:
-        new_body.append(section)
+        wanted.append(section)
+    _set_children(new_body, wanted)
     return etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _set_children(parent: Element, wanted: list[Element]) -> None:
+    """Make ``wanted`` the children of ``parent``, in order. Those already in their place stay
+    there: lxml makes a detached element's namespaces its own, walking all of it, and again
+    when it is put back, so most of the work was moving paragraphs back where they were."""
+    current = list(parent)
+    if current == wanted:
+        return
+    keep = set(wanted)
+    for child in current:
+        if child not in keep:
+            parent.remove(child)
+    at = next(iter(parent), None)
+    for index, child in enumerate(wanted):
+        if at is child:
+            at = child.getnext()
+        else:
+            parent.insert(index, child)
 
 
 # --- blocks: paragraphs and table rows ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     element: Element
     key: str
     table: Element | None = None  # the table a row belongs to
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """A block of the output; rows remember their tables to be regrouped into tables."""
 
     element: Element
@@ -93,24 +116,30 @@ class Item:
 
 def _blocks(parent: Element) -> Iterator[Block]:
     for child in parent:
-        if child.tag == q("p"):
+        tag = child.tag
+        if tag == _P:
             yield Block(child, "p\0" + paragraph_text(child))  # type: ignore[arg-type]
-        elif child.tag == q("tbl"):
-            for row in child.findall(q("tr")):
+        elif tag == _TBL:
+            for row in child.findall(_TR):
                 yield Block(row, _row_key(row), child)
-        elif child.tag not in (q("sectPr"), q("tcPr")):
+        elif tag != _SECT_PR and tag != _TC_PR:
             yield Block(child, "x\0" + etree.tostring(child).decode("utf-8"))
 
 
 def _row_key(row: Element) -> str:
-    cells = row.findall(q("tc"))
-    texts = [" / ".join(paragraph_text(p) for p in c.iter(q("p"))) for c in cells]  # type: ignore[arg-type]
+    cells = row.findall(_TC)
+    texts = [" / ".join([paragraph_text(p) for p in c.iter(_P)]) for c in cells]  # type: ignore[arg-type]
     return f"r{len(cells)}\0" + " | ".join(texts)
+
+
+_content = functools.lru_cache(maxsize=4096)(content)
+"""A block's key for alignment: the same texts (shared blocks, headings) recur in every
+document of a run."""
 
 
 def _merge(old: list[Block], new: list[Block], revisions: Revisions) -> list[Item]:
     items: list[Item] = []
-    for i, j in align([b.key for b in old], [b.key for b in new]):
+    for i, j in align([b.key for b in old], [b.key for b in new], _content):
         before = old[i] if i is not None else None
         after = new[j] if j is not None else None
         if after is not None and before is not None:
@@ -129,36 +158,52 @@ def _merge(old: list[Block], new: list[Block], revisions: Revisions) -> list[Ite
 
 def _regroup(items: list[Item]) -> Iterator[Element]:
     """Blocks back into the body, consecutive rows into tables (the new table's properties)."""
-    table: Element | None = None
+    source: Element | None = None
+    rows: list[Element] = []
     new_of: Element | None = None
     old_of: Element | None = None
     for item in items:
-        if item.element.tag != q("tr"):
-            if table is not None:
-                yield table
-                table = None
+        if item.element.tag != _TR:
+            if source is not None:
+                yield _table(source, rows)
+                source = None
             yield item.element
             continue
-        fits = table is not None and (
+        fits = source is not None and (
             (item.new_table is None or new_of is None or item.new_table is new_of)
             and (item.old_table is None or old_of is None or item.old_table is old_of)
         )
         if not fits:
-            if table is not None:
-                yield table
+            if source is not None:
+                yield _table(source, rows)
             source = item.new_table if item.new_table is not None else item.old_table
             assert source is not None
-            table = etree.Element(q("tbl"))
-            for part in source:
-                if part.tag != q("tr"):
-                    table.append(copy.deepcopy(part))
+            rows = []
             new_of, old_of = item.new_table, item.old_table
-        assert table is not None
         new_of = new_of if new_of is not None else item.new_table
         old_of = old_of if old_of is not None else item.old_table
-        table.append(item.element)
-    if table is not None:
-        yield table
+        rows.append(item.element)
+    if source is not None:
+        yield _table(source, rows)
+
+
+def _table(source: Element, rows: list[Element]) -> Element:
+    """A table of ``rows`` with the properties of ``source``: ``source`` itself when it holds
+    just these rows, after its properties (what a new table would be, made again)."""
+    parts = [part for part in source if part.tag != _TR]
+    if (
+        not source.attrib
+        and source.text is None
+        and source.tail is None
+        and list(source) == parts + rows
+    ):
+        return source
+    table = etree.Element(_TBL)
+    for part in parts:
+        table.append(copy.deepcopy(part))
+    for row in rows:
+        table.append(row)
+    return table
 
 
 # --- whole blocks added or removed -------------------------------------------------------------
@@ -234,10 +279,8 @@ def _changed(old: Element, new: Element, revisions: Revisions) -> Element:
     # a row with the same number of cells: align each cell's paragraphs
     for old_cell, new_cell in zip(old.findall(q("tc")), new.findall(q("tc")), strict=True):
         blocks = _merge(list(_blocks(old_cell)), list(_blocks(new_cell)), revisions)
-        for child in [c for c in new_cell if c.tag != q("tcPr")]:
-            new_cell.remove(child)
-        for element in _regroup(blocks):
-            new_cell.append(element)
+        kept = [c for c in new_cell if c.tag == _TC_PR]
+        _set_children(new_cell, kept + list(_regroup(blocks)))
     return new
 
 
