@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -300,3 +301,16 @@ def test_a_main_part_that_is_not_well_formed_is_refused(
     assert f"» juures: tulemus ei ole korrektne XML {message}" in result.stderr
     assert "Traceback" not in result.output
     assert not list(out.rglob("*.docx"))
+
+
+def test_the_copies_of_both_revisions_are_removed(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their position files go while the redlines are made, the rest with the snapshots."""
+    commit(project, "muudatused")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    report = redline(project, "HEAD~1..HEAD", author="Mari", out=tmp_path / "redline")
+    assert len(report.written) == 5
+    assert list(temporary.iterdir()) == []

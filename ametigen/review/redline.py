@@ -7,10 +7,12 @@ the given date. The bytes depend only on the sources, the author and the date.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
-from collections.abc import Sequence
+import shutil
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -20,8 +22,8 @@ from lxml import etree
 from ametigen.build import select
 from ametigen.hashcache import file_hash
 from ametigen.incremental import digest, generator_fingerprint, scan
-from ametigen.load.project import files_by_id, find_root
-from ametigen.parallel import map_parallel
+from ametigen.load.project import POSITIONS, files_by_id, find_root
+from ametigen.parallel import Background, map_parallel
 from ametigen.render.cache import TemplateCache
 from ametigen.render.docx import MAIN_PART, Part, not_well_formed, package, well_formed
 from ametigen.render.package import Entry
@@ -134,12 +136,14 @@ def redline(
         lines.append(f"- {what.get(change.status, 'muudetud')} {title}: `{change.ident}.docx`")
     make = partial(_tracked, Revisions(author, revisions_date), properties)
     work = [_job(old, new, change) for change in jobs]
-    for before, (renderer, _) in work:  # Word templates prepared here: forked workers inherit
-        for used in [renderer] if before is None else [renderer, before[0]]:
-            used.docx  # noqa: B018
-    for change, data in zip(jobs, map_parallel(make, work, per_worker=PARALLEL_FROM), strict=True):
-        path = out / f"{change.ident}.docx"
-        (report.written if write_atomic(path, data) else report.unchanged).append(path)
+    with _copies_removed(old, new):  # while the redlines are made
+        for before, (renderer, _) in work:  # Word templates prepared here: workers inherit them
+            for used in [renderer] if before is None else [renderer, before[0]]:
+                used.docx  # noqa: B018
+        made = map_parallel(make, work, per_worker=PARALLEL_FROM)
+        for change, data in zip(jobs, made, strict=True):
+            path = out / f"{change.ident}.docx"
+            (report.written if write_atomic(path, data) else report.unchanged).append(path)
     for template in found.templates:
         if template.formatting:
             lines.append(
@@ -156,6 +160,25 @@ def redline(
         report.removed = remove_files(stale, out)
     _record(out, key, [*report.written, *report.unchanged, report.summary])
     return report
+
+
+@contextlib.contextmanager
+def _copies_removed(*snapshots: Snapshot) -> Iterator[None]:
+    """The position files of the revisions copied out of git, read already, removed in a second
+    process meanwhile (deleting a thousand files takes a second on some disks); the rest of a
+    copy, its templates, may still be read, and goes when the snapshot does."""
+    copies = [s.root / POSITIONS for s in snapshots if s.folder is not None]
+    if not copies:
+        yield
+        return
+    with Background(partial(_remove, copies)) as removal:
+        yield
+        removal.result()
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 STATE = ".ametigen-redline.json"
