@@ -88,12 +88,9 @@ def _check(root: Path, out: Path, strict: bool) -> CheckReport:
         problems = resolution.warnings
         if not any(not problem.warning for problem in problems):
             with collector_paused():  # (it would scan every resolved position again)
-                entries = {
-                    ident: Entry(source, "", resolution.summaries[ident])
-                    for ident, source in now.positions.items()
-                }
+                entries = _entries(state, now, resolution)
                 blocks = BlockEntries(now.blocks, resolution.resolved.block_entries)
-                _save(out, State(now.context, None, entries, problems, blocks))
+                _save(out, State(now.context, None, entries, problems, blocks), state)
     raise_errors(problems, strict=strict)
     return CheckReport(len(listed), problems)
 
@@ -110,6 +107,21 @@ def _last(states: list[State], now: Scan) -> tuple[State, Changes | None]:
         return State(), None
     _, state, changes = min(found, key=lambda item: item[0])
     return state, changes
+
+
+def _entries(state: State, now: Scan, resolution: Resolution) -> dict[str, Entry]:
+    """What the next check needs of every position: the entry of ``state`` where it holds the
+    same (then it is written back as it was read: see ``encode_state``; a build's entry keeps
+    its fingerprint, which no check reads), else a new one."""
+    old, summaries = state.entries, resolution.summaries
+    entries = {}
+    for ident, source in now.positions.items():
+        summary = summaries[ident]
+        entry = old.get(ident)
+        if entry is None or entry.source != source or entry.summary is not summary:
+            entry = Entry(source, "", summary)
+        entries[ident] = entry
+    return entries
 
 
 def _annexes_repeat(resolution: Resolution) -> bool:
@@ -155,12 +167,13 @@ def _probed(root: Path, resolution: Resolution, now: Scan) -> list[Problem]:
     return template_problems(probes) + unprinted_fields(resolution.resolved, probes)
 
 
-def _save(out: Path, state: State) -> None:
-    """Keep the state for the next check; where it cannot be kept, the next one does it all."""
+def _save(out: Path, state: State, previous: State) -> None:
+    """Keep the state for the next check (``previous``: the one it follows); where it cannot
+    be kept, the next one does it all."""
     import contextlib
 
     from ametigen.write import write_atomic
 
     with contextlib.suppress(OSError):
         out.mkdir(exist_ok=True)
-        write_atomic(out / CHECK_STATE, encode_state(state))
+        write_atomic(out / CHECK_STATE, encode_state(state, previous.entries))

@@ -3,11 +3,13 @@
 Every decision comes from content — the sha256 of each source file's bytes and of the resolved
 document — never from modification times, so a git checkout that rewrites files costs nothing
 (a file's stat only spares reading a file whose hash is kept beside it: :mod:`ametigen.hashcache`).
-The state is one JSON file in the output folder; a missing, foreign or damaged state is simply
-ignored (the build then does everything). Shared blocks are tracked by entry, not by file: the
-state keeps a hash of each block entry and, for each position, the entries its resolution used,
-so that a block edit reaches only the positions that use what changed. This module imports
-nothing heavy: a build with nothing changed reads the sources' bytes, compares hashes and stops.
+The state is one file in the output folder, a line of JSON per position after one for the rest
+(an edit writes again only the lines of what changed); a missing, foreign or damaged state is
+simply ignored (the build then does everything). Shared blocks are tracked by entry, not by
+file: the state keeps a hash of each block entry and, for each position, the entries its
+resolution used, so that a block edit reaches only the positions that use what changed. This
+module imports nothing heavy: a build with nothing changed reads the sources' bytes, compares
+hashes and stops.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ametigen.hashcache import Hashes, file_hash
 from ametigen.load.project import BLOCKS, LAYOUTS, ORG_FILE, POSITIONS
 
 STATE_FILE = ".ametigen-state.json"
-FORMAT = 6
+FORMAT = 7
 TEMPLATES = "templates"
 MACROS = "macros"
 
@@ -146,17 +148,22 @@ class Changes:
 
 class Entries(Mapping[str, Entry]):
     """The entries of a state read from its file, each decoded when first asked for: a build
-    with nothing changed needs only their sources' hashes (:meth:`sources`)."""
+    with nothing changed needs only their sources' hashes (:meth:`sources`). Each keeps its
+    line of the file: an entry written back unchanged is written as it was read (see
+    :func:`encode_state`)."""
 
-    def __init__(self, raw: dict[str, list[Any]], uses: list[tuple[str, ...]]) -> None:
-        self._raw = raw
-        self._uses = uses
+    def __init__(
+        self, raw: dict[str, list[Any]], lines: dict[str, str], uses: list[tuple[str, ...]]
+    ) -> None:
+        self._raw = raw  # id → [id, source, fingerprint, title, unit, links, annex, uses]
+        self._lines = lines
+        self.uses = uses
         self._decoded: dict[str, Entry] = {}
 
     def __getitem__(self, ident: str) -> Entry:
         entry = self._decoded.get(ident)
         if entry is None:
-            entry = self._decoded[ident] = _entry(self._raw[ident], self._uses)
+            entry = self._decoded[ident] = _entry(self._raw[ident], self.uses)
         return entry
 
     def __iter__(self) -> Iterator[str]:
@@ -169,7 +176,14 @@ class Entries(Mapping[str, Entry]):
         return ident in self._raw
 
     def sources(self) -> dict[str, str]:
-        return {ident: raw[0] for ident, raw in self._raw.items()}
+        return {ident: raw[1] for ident, raw in self._raw.items()}
+
+    def line(self, ident: str, entry: Entry) -> tuple[str, int] | None:
+        """The line ``entry`` was read from and the number of its block entries' list in
+        :attr:`uses`, if it is the entry read from this state for ``ident``."""
+        if self._decoded.get(ident) is not entry:
+            return None
+        return self._lines[ident], self._raw[ident][7]
 
 
 @dataclass
@@ -206,28 +220,35 @@ def load_state(out: Path, name: str = STATE_FILE) -> State:
     """The state saved in ``out`` (in the file ``name``), or an empty one if there is none to
     trust (another format or version, or any damage to its shape)."""
     try:
-        raw = json.loads((out / name).read_text("utf-8"))
+        head, *lines = (out / name).read_bytes().decode("utf-8").split("\n")
+        raw = json.loads(head)
         if raw.get("format") != FORMAT or raw.get("version") != __version__:
             return State()
+        if lines.pop() != "":  # (the file ends with a line break: a cut one does not)
+            return State()
         uses = [tuple(map(str, used)) for used in raw["uses"]]
-        entries = raw["entries"]
+        parsed = json.loads(f"[{','.join(lines)}]")  # (one parse for all: far faster)
         count = len(uses)
-        if not all(
+        if len(parsed) != len(lines) or not all(
             type(entry) is list
-            and len(entry) == 7
+            and len(entry) == 8
             and type(entry[0]) is str
-            and type(entry[6]) is int
-            and 0 <= entry[6] < count
-            and type(entry[4]) is list
-            and all(type(link) is list and len(link) == 3 for link in entry[4])
-            for entry in entries.values()
+            and type(entry[1]) is str
+            and type(entry[7]) is int
+            and 0 <= entry[7] < count
+            and type(entry[5]) is list
+            and all(type(link) is list and len(link) == 3 for link in entry[5])
+            for entry in parsed
         ):  # (what decoding an entry later could stumble on: it is decoded when asked for)
+            return State()
+        entries = {entry[0]: entry for entry in parsed}
+        if len(entries) != len(parsed):
             return State()
         messages = [str(message) for message in raw["messages"]]
         return State(
             context=str(raw["context"]),
             epoch=raw["epoch"],
-            entries=Entries(entries, uses),
+            entries=Entries(entries, dict(zip(entries, lines, strict=True)), uses),
             warnings=[_problem(item, messages) for item in raw["warnings"]],
             blocks=BlockEntries(
                 str(raw["blocks"]), {str(k): str(v) for k, v in raw["block_entries"].items()}
@@ -237,25 +258,44 @@ def load_state(out: Path, name: str = STATE_FILE) -> State:
         return State()
 
 
-def encode_state(state: State) -> bytes:
-    """The state as the bytes of its file.
+def encode_state(state: State, previous: Mapping[str, Entry] | None = None) -> bytes:
+    """The state as the bytes of its file: a line of what is not per position, then a line
+    per position.
 
     The block entries positions use are listed once per distinct list (positions made alike
     use the same), each position naming its list by number; so are the warnings' messages
-    (thousands of positions may have the same warning).
+    (thousands of positions may have the same warning). An entry as read from ``previous``
+    (the state this one follows) is written as the line it was read from, its list keeping its
+    number: after an edit, only the entries that changed are encoded again.
     """
     uses: list[tuple[str, ...]] = []
-    numbers: dict[tuple[str, ...], int] = {}
-    entries = {}
+    reused: dict[str, tuple[str, int]] = {}
+    if isinstance(previous, Entries):
+        for ident, entry in state.entries.items():
+            found = previous.line(ident, entry)
+            if found is not None:
+                reused[ident] = found
+        if reused:
+            uses = list(previous.uses)
+            kept = {number for _, number in reused.values()}
+            if len(kept) * 2 < len(uses):  # (lists no one uses: number them all anew)
+                uses, reused = [], {}
+    numbers = {used: number for number, used in enumerate(uses)}
+    lines = []
+    encode = _ENCODER.encode
     for ident, entry in sorted(state.entries.items()):
+        found = reused.get(ident)
+        if found is not None:
+            lines.append(found[0])
+            continue
         used = entry.summary.blocks
         if used not in numbers:
             numbers[used] = len(uses)
             uses.append(used)
-        entries[ident] = _raw_entry(entry, numbers[used])
+        lines.append(encode(_raw_entry(ident, entry, numbers[used])))
     messages: dict[str, int] = {}
     warnings = [_raw_problem(problem, messages) for problem in state.warnings]
-    raw = {
+    head = {
         "format": FORMAT,
         "version": __version__,
         "context": state.context,
@@ -265,9 +305,11 @@ def encode_state(state: State) -> bytes:
         "blocks": state.blocks.files,
         "block_entries": dict(sorted(state.blocks.hashes.items())),
         "uses": uses,
-        "entries": entries,
     }
-    return (json.dumps(raw, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return "\n".join([encode(head), *lines, ""]).encode("utf-8")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @cache
@@ -282,9 +324,10 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def _raw_entry(entry: Entry, uses: int) -> list[Any]:
+def _raw_entry(ident: str, entry: Entry, uses: int) -> list[Any]:
     summary = entry.summary
     return [
+        ident,
         entry.source,
         entry.fingerprint,
         summary.title,
@@ -296,8 +339,8 @@ def _raw_entry(entry: Entry, uses: int) -> list[Any]:
 
 
 def _entry(raw: list[Any], uses: list[tuple[str, ...]]) -> Entry:
-    source, fingerprint, title, unit, links, annex, used = raw
-    links = tuple((str(f), t, x) for f, t, x in links)
+    _, source, fingerprint, title, unit, links, annex, used = raw
+    links = tuple([(str(f), t, x) for f, t, x in links])
     summary = Summary(str(title), str(unit), links, str(annex), uses[used])
     return Entry(str(source), str(fingerprint), summary)
 

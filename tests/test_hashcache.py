@@ -4,7 +4,6 @@ whenever its stat could hide an edit; never trusted when it was edited too close
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from ametigen.build import build
 from ametigen.check import CHECK_STATE, check
 from ametigen.errors import SourceErrors
 from ametigen.hashcache import CACHE_FILE, MARGIN, Hashes
+from ametigen.incremental import load_state
 from tests.support import SEEDS, tree_hash
 
 pytestmark = pytest.mark.skipif(
@@ -279,8 +279,8 @@ def test_a_cold_check_reads_each_position_once_and_keeps_its_hash(
     first = check(project)
     files = sorted(p.relative_to(project).as_posix() for p in project.rglob("positions/**/*.yaml"))
     assert sorted(read) == files
-    state = json.loads((project / "build" / CHECK_STATE).read_text("utf-8"))
-    kept = {f"positions/{ident}.yaml": entry[0] for ident, entry in state["entries"].items()}
+    state = load_state(project / "build", CHECK_STATE)
+    kept = {f"positions/{ident}.yaml": entry.source for ident, entry in state.entries.items()}
     assert kept == {name: sha((project / name).read_bytes()) for name in files}
     read.clear()
     assert check(project) == first
