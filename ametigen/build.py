@@ -213,6 +213,7 @@ def _build(
 
     from ametigen.resolve.each import Positions  # (validation: not for a build with no changes)
 
+    known = state.entries
     try:
         with writing(out, out / "md", out / "docx", look=changes is None), Staged() as staged:
             render = RenderOne(
@@ -220,12 +221,15 @@ def _build(
                 out,
                 epoch,
                 layouts,
-                {ident: entry.fingerprint for ident, entry in state.entries.items()},
+                {ident: known[ident].fingerprint for ident in jobs if ident in known},
                 complete,
             )
             work = ResolveAndRender(
                 Positions(root),
-                {ident: summary.title for ident, summary in resolution.summaries.items()},
+                # (every title, where the documents are resolved again in the workers)
+                {}
+                if resolved.documents
+                else {ident: summary.title for ident, summary in resolution.summaries.items()},
                 resolved.documents,
                 render,
             )
@@ -362,7 +366,7 @@ def _finish(
         report.removed = run.present.remove_deleted(run.out, now.positions)
     blocks = BlockEntries(now.blocks, resolution.resolved.block_entries)
     next_state = State(now.context, run.epoch, entries, resolution.warnings, blocks)
-    write_atomic(run.out / STATE_FILE, encode_state(next_state))
+    write_atomic(run.out / STATE_FILE, encode_state(next_state, run.state.entries))
     return report
 
 

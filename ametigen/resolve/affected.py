@@ -28,6 +28,7 @@ build from scratch would.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -323,8 +324,11 @@ def _is_position_file(path: Path | str) -> bool:
 
 
 def _name(path: Path | str) -> str:
-    """A problem's file as ids name it, with "/" (its path has "\\" on Windows)."""
-    return (path if isinstance(path, PurePath) else PurePath(path)).as_posix()
+    """A problem's file as ids name it, with "/" (its path has "\\" on Windows; one read
+    from the state is the text it was printed as)."""
+    if isinstance(path, PurePath):
+        return path.as_posix()
+    return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
 def ordered(problems: list[Problem]) -> list[Problem]:
