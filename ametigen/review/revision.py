@@ -12,7 +12,7 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ametigen.errors import AmetigenError
 
@@ -137,10 +137,41 @@ def extract(project: Path, revision: str, folder: Path) -> Path:
     target = folder / "project"
     target.mkdir()
     if names:
-        archive = git(top, "archive", "--format=tar", f"{commit}:{prefix}", *names)
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(target, filter="data")
+        unpack(git(top, "archive", "--format=tar", f"{commit}:{prefix}", *names), target)
     return target
+
+
+def unpack(archive: bytes, target: Path) -> None:
+    """The folders and files of a tar archive written under ``target``.
+
+    Folders and regular files are written directly: tarfile's extraction takes twice as long,
+    setting owners, modes and times that nothing here reads (a fifth of a second for the
+    thousand positions of a revision). An archive with anything else (a link), or with a name
+    that would land outside ``target``, goes through tarfile's "data" filter, which refuses
+    what would land outside."""
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        members = tar.getmembers()
+        if not all((m.isdir() or m.isreg()) and _inside(m.name) for m in members):
+            tar.extractall(target, filter="data")
+            return
+        made = {target}
+        for member in members:
+            path = target / member.name
+            folder = path if member.isdir() else path.parent
+            if folder not in made:
+                folder.mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            if member.isreg():
+                stream = tar.extractfile(member)
+                assert stream is not None  # a regular file has its data
+                path.write_bytes(stream.read())
+
+
+def _inside(name: str) -> bool:
+    """Whether a name in an archive stays inside the folder it is unpacked into."""
+    path = PurePosixPath(name)
+    plain = ":" not in name and "\\" not in name  # no drive, stream or Windows separator
+    return bool(name) and plain and not path.is_absolute() and ".." not in path.parts
 
 
 WORKING_TREE = "tööpuu"
