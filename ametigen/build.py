@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -37,7 +38,7 @@ from ametigen.incremental import (
     scan,
 )
 from ametigen.load.project import POSITIONS, LayoutSource, find_root, position_id
-from ametigen.parallel import map_parallel
+from ametigen.parallel import Background, map_parallel, start_method
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.affected import (
     Reach,
@@ -188,7 +189,7 @@ def _build(
                 return done
         elif found is not None:
             resolution = resolve_reached(root, state, changes, found)
-    resolution = resolution or resolve_all(root)
+    resolution = resolution or _resolve_all(root, out, now)
     layouts = {name: now.layout(name) for name in resolution.resolved.layouts}
     renderers = Renderers(resolution.resolved.layouts, out)
     probed = renderers.probe(resolution.resolved, layouts)
@@ -242,6 +243,27 @@ def _build(
     except TemplateProblem as error:  # a fault only this position's data reaches
         raise SourceErrors([error.problem(root)]) from None
     return _finish(report, run, entries, resolution)
+
+
+def _resolve_all(root: Path, out: Path, now: Scan) -> Resolution:
+    """``resolve_all``, while a second process (where one can be forked) prepares and probes
+    the templates, keeping both in ``out``'s cache, where this process then finds them: else
+    it would prepare them alone, after the workers, with the other core idle."""
+    if start_method() != "fork":
+        return resolve_all(root)
+    keys = {name: now.layout(name) for name in now.layouts()}
+    with Background(partial(_prepare, root, out, keys)) as preparing:
+        resolution = resolve_all(root)
+        preparing.result()
+    return resolution
+
+
+def _prepare(root: Path, out: Path, keys: dict[str, str]) -> None:
+    """Prepare and probe the templates of the project at ``root`` into ``out``'s cache."""
+    from ametigen.load.project import project_layouts
+    from ametigen.pipeline import probe_templates
+
+    probe_templates(project_layouts(root), out, keys)
 
 
 WIDE_FROM = 2 * PARALLEL_FROM
