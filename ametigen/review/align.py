@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 PAIR_SIMILARITY = 0.5
 """Blocks at least this similar are shown as one edited block, not a removed and an added one."""
@@ -36,6 +36,63 @@ def similarity(a: Sequence[object], b: Sequence[object], floor: float = 0.0) -> 
     return ratio if ratio >= floor else 0.0
 
 
+def similar(a: str, b: str, floor: float) -> bool:
+    """Whether ``similarity(a, b) >= floor``, decided without it where the longer of their
+    common start and common end is enough: difflib's first match is the longest common run,
+    so it counts at least that many characters."""
+    common = max(_common_start(a, b), _common_start(a[::-1], b[::-1]))
+    if 2.0 * common / (len(a) + len(b) or 1) >= floor:
+        return True
+    return similarity(a, b, floor) >= floor
+
+
+def _common_start(a: Sequence[object], b: Sequence[object]) -> int:
+    n = min(len(a), len(b))
+    k = 0
+    while k < n and a[k] == b[k]:
+        k += 1
+    return k
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
+    """``difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()``, found at once when
+    the two differ in one stretch (an edited, inserted or removed line or paragraph) whose
+    elements the other sequence lacks: then the longest matching runs difflib picks are the
+    common start and the common end, and nothing in between matches.
+
+    Where one side's stretch is empty, the common end is difflib's pick only if it does not
+    occur earlier in the other side (where start and end together could repeat it)."""
+    n, m = len(a), len(b)
+    start = _common_start(a, b)
+    if start == n == m:
+        return [("equal", 0, n, 0, m)] if n else []
+    end = 0
+    while end < min(n, m) - start and a[n - 1 - end] == b[m - 1 - end]:
+        end += 1
+    old, new = a[start : n - end], b[start : m - end]
+    if (old and not set(old).isdisjoint(b)) or (new and not set(new).isdisjoint(a)):
+        return _difflib_opcodes(a, b)
+    if end > start and not (old and new):
+        joined = b if old else a  # the side where start and end meet
+        first = len(joined) - end
+        tail = joined[first:]
+        if any(joined[k] == tail[0] and joined[k : k + end] == tail for k in range(first)):
+            return _difflib_opcodes(a, b)
+    found: list[Opcode] = [("equal", 0, start, 0, start)] if start else []
+    tag = "replace" if old and new else "delete" if old else "insert"
+    found.append((tag, start, n - end, start, m - end))
+    if end:
+        found.append(("equal", n - end, n, m - end, m))
+    return found
+
+
+def _difflib_opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
+    return list(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
+
+
 def content(block: str) -> str:
     """The key a block is matched on: its kind (before a ``\0``) and its text without numbers."""
     kind, separator, text = block.rpartition("\0")
@@ -56,10 +113,13 @@ def align(
     changed stretch the pairs are chosen to maximise the total similarity of paired blocks (a
     small dynamic programme).
     """
-    old_keys, new_keys = [key(text) for text in old], [key(text) for text in new]
+    return align_keys([key(text) for text in old], [key(text) for text in new])
+
+
+def align_keys(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[Pair]:
+    """:func:`align` of blocks whose keys are made already."""
     pairs: list[Pair] = []
-    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old_keys, new_keys):
         if tag == "equal":
             pairs += [(i1 + k, j1 + k) for k in range(i2 - i1)]
         else:
@@ -77,6 +137,12 @@ def _block_similarity(a: str, b: str) -> float:
 
 def _best(old: Sequence[str], new: Sequence[str], i0: int, j0: int) -> list[Pair]:
     n, m = len(old), len(new)
+    if n == m == 1:  # paired when similar enough: how similar does not matter
+        kind_a, _, text_a = old[0].rpartition("\0")
+        kind_b, _, text_b = new[0].rpartition("\0")
+        if kind_a == kind_b and similar(text_a, text_b, PAIR_SIMILARITY):
+            return [(i0, j0)]
+        return [(i0, None), (None, j0)]
     if n * m > PAIRING_LIMIT:
         return [(i0 + i, None) for i in range(n)] + [(None, j0 + j) for j in range(m)]
     sim = [[_block_similarity(a, b) for b in new] for a in old]

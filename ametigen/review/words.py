@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ametigen.review.align import align, without_numbers
+from ametigen.review.align import align_keys, without_numbers
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 _DIGITS = re.compile(r"\d+")
@@ -58,7 +58,8 @@ def unified(old: str, new: str, old_name: str, new_name: str, context: int = 2) 
     """The unified diff of two texts; paired changed lines carry word-level segments."""
     a, b = old.splitlines(), new.splitlines()
     lines: list[Line] = [Line("@", f"--- {old_name}"), Line("@", f"+++ {new_name}")]
-    ops = align(a, b, key=without_numbers)
+    # keys of all lines at once: a run of digits never spans lines
+    ops = align_keys(without_numbers(old).splitlines(), without_numbers(new).splitlines())
     changed = [k for k, (i, j) in enumerate(ops) if i is None or j is None or a[i] != b[j]]
     for start, end in _hunks(changed, len(ops), context):
         part = ops[start:end]
