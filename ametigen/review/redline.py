@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import json
 import shutil
 from collections.abc import Iterator, Sequence
@@ -136,6 +137,7 @@ def redline(
         lines.append(f"- {what.get(change.status, 'muudetud')} {title}: `{change.ident}.docx`")
     make = partial(_tracked, Revisions(author, revisions_date), properties)
     work = [_job(old, new, change) for change in jobs]
+    written: dict[Path, str] = {}  # what each file now holds, by its hash
     with _copies_removed(old, new):  # while the redlines are made
         for before, (renderer, _) in work:  # Word templates prepared here: workers inherit them
             for used in [renderer] if before is None else [renderer, before[0]]:
@@ -144,6 +146,7 @@ def redline(
         for change, data in zip(jobs, made, strict=True):
             path = out / f"{change.ident}.docx"
             (report.written if write_atomic(path, data) else report.unchanged).append(path)
+            written[path] = _sha256(data)
     for template in found.templates:
         if template.formatting:
             lines.append(
@@ -153,12 +156,14 @@ def redline(
     if len(lines) == len(_summary_head(old_side, new_side)):
         lines.append("Ametijuhendite tekst ei muutunud.")
     report.summary = out / SUMMARY
-    write_atomic(report.summary, ("\n".join(lines) + "\n").encode("utf-8"))
+    summary = ("\n".join(lines) + "\n").encode("utf-8")
+    write_atomic(report.summary, summary)
+    written[report.summary] = _sha256(summary)
     if not positions and own_folder:
         keep = {str(path) for path in report.written + report.unchanged}
         stale = [path for path in files_by_id(out, ".docx").values() if path not in keep]
         report.removed = remove_files(stale, out)
-    _record(out, key, [*report.written, *report.unchanged, report.summary])
+    _record(out, key, written)
     return report
 
 
@@ -220,10 +225,16 @@ def _unchanged_since(out: Path, key: str, report: RedlineReport) -> bool:
     return True
 
 
-def _record(out: Path, key: str, paths: Sequence[Path | None]) -> None:
-    files = {p.relative_to(out).as_posix(): file_hash(p) for p in paths if p is not None}
+def _record(out: Path, key: str, written: dict[Path, str]) -> None:
+    """What the redlines were made from (``key``), and the hash of each file written."""
+    files = {path.relative_to(out).as_posix(): value for path, value in written.items()}
     data = json.dumps({"key": key, "files": files}, ensure_ascii=False, indent=0, sort_keys=True)
     write_atomic(out / STATE, data.encode("utf-8"))
+
+
+def _sha256(data: bytes) -> str:
+    """The hash ``file_hash`` gives a file holding ``data`` (without reading it back)."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _summary_head(base: Revision, head: Revision) -> list[str]:
