@@ -21,12 +21,20 @@ from pathlib import Path
 from lxml import etree
 
 from ametigen.build import select
+from ametigen.errors import AmetigenError
 from ametigen.hashcache import file_hash
 from ametigen.incremental import digest, generator_fingerprint, scan
-from ametigen.load.project import POSITIONS, files_by_id, find_root
-from ametigen.parallel import Background, map_parallel
+from ametigen.load.project import POSITIONS, files_by_id, find_root, project_layouts
+from ametigen.parallel import Background, map_parallel, start_method
 from ametigen.render.cache import TemplateCache
-from ametigen.render.docx import MAIN_PART, Part, not_well_formed, package, well_formed
+from ametigen.render.docx import (
+    MAIN_PART,
+    DocxTemplate,
+    Part,
+    not_well_formed,
+    package,
+    well_formed,
+)
 from ametigen.render.package import Entry
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.document import Document
@@ -111,7 +119,9 @@ def redline(
     key = _inputs(root, old_side, new_side, author, stamp, positions, own_folder)
     if _unchanged_since(out, key, report):
         return report
-    old, new = load_both(project, old_side, new_side, TemplateCache.at(root / "build"))
+    cache = TemplateCache.at(root / "build")
+    with _word_templates(root, cache if new_side.commit is None else None):
+        old, new = load_both(project, old_side, new_side, cache)
     chosen = set(select({i: p.doc for i, p in new.positions.items()}, positions, root))
     found = compare(old, new)
     properties = {
@@ -165,6 +175,28 @@ def redline(
         report.removed = remove_files(stale, out)
     _record(out, key, written)
     return report
+
+
+@contextlib.contextmanager
+def _word_templates(root: Path, cache: TemplateCache | None) -> Iterator[None]:
+    """The working tree's Word templates prepared into ``cache`` by a second process (where one
+    can be forked) while the revisions are loaded, for the redlines to read back; else this
+    process would prepare them alone, after loading, with the other core idle."""
+    if cache is None or cache.folder is None or start_method() != "fork":
+        yield
+        return
+    with Background(partial(_prepare, root, cache)) as preparing:
+        yield
+        preparing.result()
+
+
+def _prepare(root: Path, cache: TemplateCache) -> None:
+    """Prepare the Word template of each layout of the project at ``root`` into ``cache`` (one
+    that cannot be prepared says why when a redline uses it)."""
+    with contextlib.suppress(AmetigenError, OSError):
+        for layout in project_layouts(root).values():
+            with contextlib.suppress(AmetigenError):
+                DocxTemplate(layout.docx, cache)
 
 
 @contextlib.contextmanager
