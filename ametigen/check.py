@@ -34,6 +34,7 @@ from ametigen.incremental import (
     scan_others,
     scan_positions,
 )
+from ametigen.load.ahead import Ahead
 from ametigen.load.project import POSITIONS, find_root
 from ametigen.resolve.affected import Resolution, ordered, resolve_changed
 
@@ -134,10 +135,14 @@ def _annexes_repeat(resolution: Resolution) -> bool:
 def _everything(root: Path, now: Scan, listed: Collection[str]) -> Resolution:
     """Every position (``listed``) checked; the positions' files are hashed as they are read
     for it (see :func:`_read`), unless ``now`` has their hashes already."""
-    from ametigen.pipeline import checked
-
     keys = {name: now.layout(name) for name in now.layouts()}
-    resolved = checked(root, keys, listed, hashed=not now.positions)  # (listed once)
+    hashed = not now.positions
+    order = sorted(listed, key=lambda ident: ident.split("/")) if hashed else ()
+    with Ahead(root, order) as ahead:  # (while this process imports: see load.ahead)
+        from ametigen.pipeline import checked
+
+        ahead.take()
+        resolved = checked(root, keys, listed, hashed=hashed)  # (listed once)
     return Resolution(resolved, ordered(resolved.problems), True, dict(resolved.summaries))
 
 

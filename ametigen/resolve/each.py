@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ametigen.errors import Problem
+from ametigen.load.ahead import loaded as ahead
 from ametigen.load.project import POSITIONS, Reader, load_sources, position_names
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.parallel import map_parallel
@@ -83,7 +84,7 @@ class Positions:
         ``hashed``: its origins' file has its ``source`` (see Reader.read)."""
         reader = Reader(self.root)
         out = Resolved(problems=reader.problems)
-        loaded = reader.read(position_path(ident), hashed=hashed)
+        loaded = ahead(self.root, ident) or reader.read(position_path(ident), hashed=hashed)
         if loaded is None:
             return out
         model, origins, problems = self.shared.validate(loaded)
