@@ -11,7 +11,6 @@ gives the new text, rejecting every change the old one.
 from __future__ import annotations
 
 import copy
-import difflib
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from ametigen.docxtext import paragraph_text
-from ametigen.review.align import align, content
+from ametigen.review.align import align, content, opcodes
 from ametigen.review.words import words
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -326,10 +325,7 @@ def _paragraph(old: Element, new: Element, revisions: Revisions) -> Element | No
     if before is None or after is None:
         return None
     pieces: list[tuple[State, Token]] = []
-    matcher = difflib.SequenceMatcher(
-        None, [t.text for t in before], [t.text for t in after], autojunk=False
-    )
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([t.text for t in before], [t.text for t in after]):
         if tag == "equal":
             pieces += [("=", token) for token in after[j1:j2]]
             continue
