@@ -12,7 +12,7 @@ of managers — is only a warning: it may be that post. Titles of other units
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ametigen.errors import Problem
 from ametigen.incremental import Summary
@@ -33,10 +33,10 @@ _LISTS = frozenset({"alluvad", "asendab", "asendaja"})
 reference fields) hold one person."""
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """One entry of a people field: a reference or a text, and where it was written (None for
-    a position known from the last build's state and not read now)."""
+    a position known from the last build's state and not read now). (Tuples: an edit makes
+    them for every position the state keeps.)"""
 
     field: str
     target: str | None  # position id, for a reference
@@ -44,8 +44,7 @@ class Mention:
     where: Where | None = None
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     """What the checks read from one position."""
 
     title: str
