@@ -153,7 +153,7 @@ class Entries(Mapping[str, Entry]):
     :func:`encode_state`)."""
 
     def __init__(
-        self, raw: dict[str, list[Any]], lines: dict[str, str], uses: list[tuple[str, ...]]
+        self, raw: dict[str, list[Any]], lines: dict[str, bytes], uses: list[tuple[str, ...]]
     ) -> None:
         self._raw = raw  # id → [id, source, fingerprint, title, unit, links, annex, uses]
         self._lines = lines
@@ -178,7 +178,7 @@ class Entries(Mapping[str, Entry]):
     def sources(self) -> dict[str, str]:
         return {ident: raw[1] for ident, raw in self._raw.items()}
 
-    def line(self, ident: str, entry: Entry) -> tuple[str, int] | None:
+    def line(self, ident: str, entry: Entry) -> tuple[bytes, int] | None:
         """The line ``entry`` was read from and the number of its block entries' list in
         :attr:`uses`, if it is the entry read from this state for ``ident``."""
         if self._decoded.get(ident) is not entry:
@@ -220,14 +220,14 @@ def load_state(out: Path, name: str = STATE_FILE) -> State:
     """The state saved in ``out`` (in the file ``name``), or an empty one if there is none to
     trust (another format or version, or any damage to its shape)."""
     try:
-        head, *lines = (out / name).read_bytes().decode("utf-8").split("\n")
+        head, *lines = (out / name).read_bytes().split(b"\n")  # (lines kept as they are)
         raw = json.loads(head)
         if raw.get("format") != FORMAT or raw.get("version") != __version__:
             return State()
-        if lines.pop() != "":  # (the file ends with a line break: a cut one does not)
+        if lines.pop() != b"":  # (the file ends with a line break: a cut one does not)
             return State()
         uses = [tuple(map(str, used)) for used in raw["uses"]]
-        parsed = json.loads(f"[{','.join(lines)}]")  # (one parse for all: far faster)
+        parsed = json.loads(b"[" + b",".join(lines) + b"]")  # (one parse for all: far faster)
         count = len(uses)
         if len(parsed) != len(lines) or not all(
             type(entry) is list
@@ -269,7 +269,7 @@ def encode_state(state: State, previous: Mapping[str, Entry] | None = None) -> b
     number: after an edit, only the entries that changed are encoded again.
     """
     uses: list[tuple[str, ...]] = []
-    reused: dict[str, tuple[str, int]] = {}
+    reused: dict[str, tuple[bytes, int]] = {}
     if isinstance(previous, Entries):
         for ident, entry in state.entries.items():
             found = previous.line(ident, entry)
@@ -281,7 +281,7 @@ def encode_state(state: State, previous: Mapping[str, Entry] | None = None) -> b
             if len(kept) * 2 < len(uses):  # (lists no one uses: number them all anew)
                 uses, reused = [], {}
     numbers = {used: number for number, used in enumerate(uses)}
-    lines = []
+    lines: list[bytes] = []
     encode = _ENCODER.encode
     for ident, entry in sorted(state.entries.items()):
         found = reused.get(ident)
@@ -292,7 +292,7 @@ def encode_state(state: State, previous: Mapping[str, Entry] | None = None) -> b
         if used not in numbers:
             numbers[used] = len(uses)
             uses.append(used)
-        lines.append(encode(_raw_entry(ident, entry, numbers[used])))
+        lines.append(encode(_raw_entry(ident, entry, numbers[used])).encode("utf-8"))
     messages: dict[str, int] = {}
     warnings = [_raw_problem(problem, messages) for problem in state.warnings]
     head = {
@@ -306,7 +306,7 @@ def encode_state(state: State, previous: Mapping[str, Entry] | None = None) -> b
         "block_entries": dict(sorted(state.blocks.hashes.items())),
         "uses": uses,
     }
-    return "\n".join([encode(head), *lines, ""]).encode("utf-8")
+    return b"\n".join([encode(head).encode("utf-8"), *lines, b""])
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
