@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from ametigen.build import select
+from ametigen.collector import collector_paused, settle, settling
 from ametigen.errors import AmetigenError
 from ametigen.hashcache import file_hash
 from ametigen.incremental import digest, generator_fingerprint, scan
@@ -103,6 +104,19 @@ def redline(
     no longer changed are removed; a folder given as ``out`` may hold other files, so nothing
     there is removed.
     """
+    with settling():
+        return _redline(project, base, head, positions, author, date, out)
+
+
+def _redline(
+    project: Path,
+    base: str,
+    head: str | None,
+    positions: Sequence[str],
+    author: str | None,
+    date: dt.datetime | None,
+    out: Path | None,
+) -> RedlineReport:
     root = project.resolve()
     old_side, new_side = revisions(project, base, head)
     report = RedlineReport()
@@ -120,8 +134,9 @@ def redline(
     if _unchanged_since(out, key, report):
         return report
     cache = TemplateCache.at(root / "build")
-    with _word_templates(root, cache if new_side.commit is None else None):
+    with _word_templates(root, cache if new_side.commit is None else None), collector_paused():
         old, new = load_both(project, old_side, new_side, cache)
+        settle()  # both revisions, kept to the end: never scanned by the collector again
     chosen = set(select({i: p.doc for i, p in new.positions.items()}, positions, root))
     found = compare(old, new)
     properties = {
