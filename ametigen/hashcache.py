@@ -84,21 +84,26 @@ class Source(NamedTuple):
     changed: int
 
 
-def read_source(path: Path | str) -> tuple[bytes, Source]:
-    """The file's bytes and what reading them saw (for :meth:`Hashes.keep`)."""
-    stat, data = _read(path)
+def read_source(path: Path | str, stat: os.stat_result | None = None) -> tuple[bytes, Source]:
+    """The file's bytes and what reading them saw (for :meth:`Hashes.keep`); ``stat``: its
+    stat, if taken just before (see ``_read``)."""
+    stat, data = _read(path, stat)
     digest = hashlib.sha256(data).hexdigest()
     return data, Source(digest, _of_file(stat), max(stat.st_mtime_ns, stat.st_ctime_ns))
 
 
-def _read(path: Path | str) -> tuple[os.stat_result, bytes]:
-    """The file's stat (taken before reading it: an edit after it shows) and its bytes; with
-    the os module's calls, a fifth faster for 10,000 small files than ``open`` and its
-    buffered reader. A file read whole in one call is not asked for more (a regular file
-    gives less than asked only at its end)."""
+def _read(path: Path | str, stat: os.stat_result | None = None) -> tuple[os.stat_result, bytes]:
+    """The file's stat (taken before reading it: an edit after it shows; ``stat``, if it was
+    taken just before, by path) and its bytes; with the os module's calls, a fifth faster for
+    10,000 small files than ``open`` and its buffered reader. A file read whole in one call is
+    not asked for more (a regular file gives less than asked only at its end).
+
+    (A stat taken by path may be of a file renamed away before the opening: it is then kept
+    with the other file's hash, and never matches again, as a rename sets the change time.)"""
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # (Windows: no CRLF)
     try:
-        stat = os.fstat(handle)
+        if stat is None:
+            stat = os.fstat(handle)
         data = os.read(handle, stat.st_size + 1)
         if len(data) > stat.st_size:  # (it grew since: on to the end, however long)
             chunks = [data]
@@ -129,18 +134,20 @@ class Hashes:
     def __call__(self, key: str, path: str) -> str:
         """The hash of the file at ``path`` (``key``: its path relative to the root, with /)."""
         known = self.known.get(key)
+        stat = None
         if known is not None:
             try:
-                stamp = _of_file(os.stat(path))
+                stat = os.stat(path)
             except OSError:
                 pass
             else:
+                stamp = _of_file(stat)
                 if type(known) is str and known.startswith(stamp) and len(known) > len(stamp):
                     self.kept[key] = known
                     return known[len(stamp) :]
         self.read.append(key)
         try:
-            _, source = read_source(path)
+            _, source = read_source(path, stat)  # (its stat taken: once is enough)
         except OSError as error:
             return f"unreadable: {error.strerror}"
         self.keep(key, source)

@@ -270,9 +270,9 @@ def test_a_cold_check_reads_each_position_once_and_keeps_its_hash(
     def read() -> list[str]:
         return log.read_text("utf-8").splitlines() if log.exists() else []
 
-    def counted(path: Path | str) -> tuple[os.stat_result, bytes]:
+    def counted(path: Path | str, *args: Any) -> tuple[os.stat_result, bytes]:
         note(path)
-        return real(path)
+        return real(path, *args)
 
     def opened(path: Path | str, *args: Any) -> Any:
         note(path)
