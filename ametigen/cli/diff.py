@@ -68,15 +68,18 @@ def command(
     that several positions share is shown once, under its cause: a block item, an
     organisation setting, a referenced title or a template.
     """
+    from ametigen.collector import settle, settling
     from ametigen.review.diff import diff
     from ametigen.review.report import FORMATS, markdown
 
-    result = run(lambda: diff(project(ctx), base, head))
-    chosen = fmt or ("text" if sys.stdout.isatty() else "markdown")
-    if chosen == "markdown":
-        output = markdown(result, max_chars, full_at)
-    else:
-        output = FORMATS[chosen](result)
+    with settling():
+        result = run(lambda: diff(project(ctx), base, head))
+        settle()  # kept to the end: the collector need not scan it again while the report is made
+        chosen = fmt or ("text" if sys.stdout.isatty() else "markdown")
+        if chosen == "markdown":
+            output = markdown(result, max_chars, full_at)
+        else:
+            output = FORMATS[chosen](result)
     click.echo(output, nl=False, color=COLOR[color])
     if exit_code and result.substance:
         sys.exit(1)

@@ -27,7 +27,14 @@ from ametigen.review.revision import (
     revision,
     revisions,
 )
-from ametigen.review.snapshot import Resolution, Snapshot, rendered, resolution, snapshot
+from ametigen.review.snapshot import (
+    Resolution,
+    Snapshot,
+    copies_removed,
+    rendered,
+    resolution,
+    snapshot,
+)
 from ametigen.review.words import Line, unified
 
 
@@ -177,13 +184,15 @@ def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
     ``base`` may name both sides as git does: ``A...B`` (B against the merge base of A and B)
     or ``A..B``.
     """
-    old_side, new_side = revisions(project, base, head)
-    old, new = load_both(project, old_side, new_side)
-    found = compare(old, new)
-    assert old_side.commit is not None  # BASE is always a revision
-    sources = changed_sources(project, old_side.commit, new_side.commit)
-    causes = find(old.inputs, new.inputs)
-    causes += [template_cause(t.path, (*t.wording, *t.formatting)) for t in found.templates]
-    result = Diff(old_side, new_side, found.changes, found.templates, sources, causes)
-    result.make_lines()
+    with collector_paused():  # many objects, all kept to the end, none in a cycle
+        old_side, new_side = revisions(project, base, head)
+        old, new = load_both(project, old_side, new_side)
+        found = compare(old, new)
+        assert old_side.commit is not None  # BASE is always a revision
+        sources = changed_sources(project, old_side.commit, new_side.commit)
+        causes = find(old.inputs, new.inputs)
+        causes += [template_cause(t.path, (*t.wording, *t.formatting)) for t in found.templates]
+        result = Diff(old_side, new_side, found.changes, found.templates, sources, causes)
+        with copies_removed(old, new):  # while the lines are made
+            result.make_lines()
     return result

@@ -5,14 +5,18 @@ Each revision is rendered with its own templates, so a template change shows as 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ametigen.docxtext import parts_text, signed_part
 from ametigen.errors import AmetigenError, SourceErrors
-from ametigen.load.project import LayoutSource, Sources
-from ametigen.parallel import map_parallel
+from ametigen.load.project import POSITIONS, LayoutSource, Sources
+from ametigen.parallel import Background, map_parallel
 from ametigen.pipeline import resolve
 from ametigen.render.cache import TemplateCache
 from ametigen.render.package import Entry
@@ -176,6 +180,25 @@ def snapshot(
 def _markdown(job: tuple[Renderer, Document]) -> bytes:
     renderer, doc = job
     return renderer.markdown.render(doc)
+
+
+@contextlib.contextmanager
+def copies_removed(*snapshots: Snapshot) -> Iterator[None]:
+    """The position files of the revisions copied out of git, read already, removed in a second
+    process meanwhile (deleting a thousand files takes a second on some disks); the rest of a
+    copy, its templates, may still be read, and goes when the snapshot does."""
+    copies = [s.root / POSITIONS for s in snapshots if s.folder is not None]
+    if not copies:
+        yield
+        return
+    with Background(partial(_remove, copies)) as removal:
+        yield
+        removal.result()
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def unreadable(label: str, problems: list[str]) -> RevisionUnreadable:
