@@ -68,13 +68,14 @@ def command(
     that several positions share is shown once, under its cause: a block item, an
     organisation setting, a referenced title or a template.
     """
-    from ametigen.collector import settle, settling
+    from ametigen.collector import collector_paused, settle, settling
     from ametigen.review.diff import diff
     from ametigen.review.report import FORMATS, markdown
 
     with settling():
-        result = run(lambda: diff(project(ctx), base, head))
-        settle()  # kept to the end: the collector need not scan it again while the report is made
+        with collector_paused():  # set aside before the collector could scan it all once more
+            result = run(lambda: diff(project(ctx), base, head))
+            settle()  # kept to the end: not scanned while the report is made
         chosen = fmt or ("text" if sys.stdout.isatty() else "markdown")
         if chosen == "markdown":
             output = markdown(result, max_chars, full_at)

@@ -7,14 +7,14 @@ shifted, are paired with themselves (a number change), never with their neighbou
 
 from __future__ import annotations
 
-import difflib
+import functools
 import html
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ametigen.review.align import align_keys, without_numbers
+from ametigen.review.align import align_keys, opcodes, without_numbers
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 _DIGITS = re.compile(r"\d+")
@@ -123,10 +123,16 @@ def _hunk_lines(part: Sequence[Op], a: list[str], b: list[str]) -> list[Line]:
 
 def inline(old: str, new: str) -> list[Segment]:
     """One line showing both: kept words, deleted words and inserted words in reading order."""
+    return list(_inline(old, new))
+
+
+@functools.lru_cache(maxsize=1024)
+def _inline(old: str, new: str) -> tuple[Segment, ...]:
+    """:func:`inline`, made once for each pair of lines: a changed block item changes the same
+    line in every position that prints it."""
     a, b = words(old), words(new)
     out: list[Segment] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
             out.append(("=", "".join(a[i1:i2])))
             continue
@@ -134,7 +140,7 @@ def inline(old: str, new: str) -> list[Segment]:
             out.append(("-", "".join(a[i1:i2])))
         if j2 > j1:
             out.append(("+", "".join(b[j1:j2])))
-    return out
+    return tuple(out)
 
 
 _LEAD = re.compile(r"^(?:#{1,6}[ \t]+|[-+*][ \t]+|>[ \t]*|\|[ \t]*)")
