@@ -182,17 +182,18 @@ def _changed(
     return Change(status, ident, new.doc.title, old_ident, old, new, fields, word)
 
 
+_PARTS = tuple(field.name for field in dataclasses.fields(Document) if field.name != "id")
+
+
 def changed_fields(old: Document, new: Document) -> Iterable[str]:
     """Names of the document's parts that differ (tasks compared without their numbers)."""
-    for field in dataclasses.fields(Document):
-        name = field.name
-        if name == "id":
-            continue
+    for name in _PARTS:
         before, after = getattr(old, name), getattr(new, name)
-        if name == "tasks":
-            before, after = _unnumbered(before), _unnumbered(after)
-        if before != after:
-            yield name
+        if before == after:
+            continue  # (equal tasks are equal without their numbers too)
+        if name == "tasks" and _unnumbered(before) == _unnumbered(after):
+            continue
+        yield name
 
 
 def _unnumbered(tasks: Iterable[object]) -> list[object]:

@@ -8,6 +8,7 @@ every position that uses it, and only there.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -112,15 +113,16 @@ def load(
     side: Revision | str | None,
     cache: TemplateCache | None = None,
     sources: Sources | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Snapshot:
     """The snapshot of ``project`` at a revision (a name; None or commit None: the working
     tree); ``cache``: where prepared templates are kept; ``sources``: the working tree's,
-    loaded already."""
+    loaded already; ``meanwhile()``: called once workers render its Markdown."""
     if not isinstance(side, Revision):
         side = revision(project, side)
     folder, keeper = materialise(project, side.commit)
     try:
-        found = snapshot(folder, side.label, cache, sources)
+        found = snapshot(folder, side.label, cache, sources, meanwhile)
     except BaseException:
         if keeper is not None:
             keeper.cleanup()
@@ -133,9 +135,10 @@ def load_both(
     project: Path, base: Revision, head: Revision, cache: TemplateCache | None = None
 ) -> tuple[Snapshot, Snapshot]:
     """The snapshots of both revisions: BASE's copied out of git and resolved in a second
-    process (where workers fork) while this one makes HEAD's; BASE's Markdown is then rendered
-    here, on every core (a second process renders on one, and the documents it sends back are
-    a third of their Markdown). ``cache`` keeps prepared templates of the working tree."""
+    process (where workers fork) while this one makes HEAD's, and taken from it while HEAD's
+    Markdown is rendered; BASE's Markdown is then rendered here, on every core (a second
+    process renders on one, and the documents it sends back are a third of their Markdown).
+    ``cache`` keeps prepared templates of the working tree."""
     keeper = tempfile.TemporaryDirectory(prefix="ametigen-rev-") if base.commit else None
     try:
         with loaded_once() as loaded:  # a file the same in both is parsed once
@@ -146,18 +149,46 @@ def load_both(
             with Background(made_base) as made:
                 if made.process is not None:  # BASE's process has it: not kept alive here
                     loaded.clear()  # (every worker forked from here would copy it)
+                taken = _Taken(made)
                 try:
-                    new = load(project, head, cache if head.commit is None else None, sources)
+                    new = load(
+                        project, head, cache if head.commit is None else None, sources, taken
+                    )
                 except AmetigenError:
-                    rendered(made.result())  # BASE's problem first, as when made in turn
+                    rendered(taken.resolution())  # BASE's problem first, as when made in turn
                     raise
-                old = rendered(made.result(), like=new)
+                old = rendered(taken.resolution(), like=new)
     except BaseException:
         if keeper is not None:
             keeper.cleanup()
         raise
     old.folder = keeper  # the copy lives as long as the snapshot
     return old, new
+
+
+class _Taken:
+    """BASE's resolution, taken from its process once (called while HEAD's Markdown is
+    rendered); its problem is raised when the resolution is asked for, as if made then."""
+
+    def __init__(self, made: Background) -> None:
+        self.made = made
+        self.outcome: tuple[Resolution | None, AmetigenError | None] | None = None
+
+    def __call__(self) -> None:
+        if self.outcome is None:
+            try:
+                self.outcome = self.made.result(), None
+            except AmetigenError as error:
+                self.outcome = None, error
+
+    def resolution(self) -> Resolution:
+        self()
+        assert self.outcome is not None
+        found, error = self.outcome
+        if error is not None:
+            raise error
+        assert found is not None
+        return found
 
 
 def _working_tree(project: Path) -> Sources | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -114,14 +114,18 @@ def resolution(project: Path, label: str, sources: Sources | None = None) -> Res
 
 
 def rendered(
-    found: Resolution, cache: TemplateCache | None = None, like: Snapshot | None = None
+    found: Resolution,
+    cache: TemplateCache | None = None,
+    like: Snapshot | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Snapshot:
     """The snapshot of a resolved revision: every document's Markdown rendered, on every core.
 
     ``like``: the other revision's snapshot. Where both have the same templates, a document
     equal to the other's document of that position takes its Markdown (most positions of a
     pull request did not change: they are not rendered twice). Each layout's Word template
-    is prepared when first used (``cache``: kept prepared there).
+    is prepared when first used (``cache``: kept prepared there). ``meanwhile()`` is called
+    once the workers have started (as soon as the first document is rendered).
     """
     renderers = {name: Renderer(layout, cache, lazy=True) for name, layout in found.layouts.items()}
     known = like.positions if like is not None and _same_templates(found.root, like.root) else {}
@@ -137,6 +141,11 @@ def rendered(
     markdown = map_parallel(_markdown, jobs, per_worker=PARALLEL_FROM)  # both cores
     for (ident, doc), text in zip(todo, markdown, strict=True):
         positions[ident] = Position(doc, text.decode("utf-8"))
+        if meanwhile is not None:
+            meanwhile()
+            meanwhile = None
+    if meanwhile is not None:
+        meanwhile()
     positions = {ident: positions[ident] for ident in found.documents}  # in their order
     return Snapshot(positions, renderers, found.word_templates, found.inputs, found.root)
 
@@ -167,14 +176,18 @@ def _template_files(root: Path) -> dict[str, bytes]:
 
 
 def snapshot(
-    project: Path, label: str, cache: TemplateCache | None = None, sources: Sources | None = None
+    project: Path,
+    label: str,
+    cache: TemplateCache | None = None,
+    sources: Sources | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Snapshot:
     """Resolve and render the project in ``project`` (``sources``: loaded already); ``label``
     names the revision in errors.
 
     Each layout's Word template is prepared when first used (``cache``: kept prepared there).
     """
-    return rendered(resolution(project, label, sources), cache)
+    return rendered(resolution(project, label, sources), cache, meanwhile=meanwhile)
 
 
 def _markdown(job: tuple[Renderer, Document]) -> bytes:
