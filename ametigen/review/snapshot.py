@@ -6,7 +6,9 @@ Each revision is rendered with its own templates, so a template change shows as 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import operator
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -150,10 +152,15 @@ def rendered(
     return Snapshot(positions, renderers, found.word_templates, found.inputs, found.root)
 
 
+_PARTS_LAST_FIRST = operator.attrgetter(*reversed([f.name for f in dataclasses.fields(Document)]))
+"""A document's parts, those that blocks fill (tasks, rights … amendment) before the rest: where a
+block changed, two documents are told apart at once."""
+
+
 def _same(doc: Document, other: Document) -> bool:
     """Whether two documents render alike: equal, their mappings in the same order too."""
     return (
-        doc == other
+        _PARTS_LAST_FIRST(doc) == _PARTS_LAST_FIRST(other)
         and list(doc.fields) == list(other.fields)
         and list(doc.nr.by_key) == list(other.nr.by_key)
         and list(doc.titles.by_key) == list(other.titles.by_key)
