@@ -69,9 +69,14 @@ def file_hash(path: Path | str) -> str:
     """sha256 of the file; for a file that cannot be read, a value no content has (so the build
     goes on to load it and report why, as ``check`` does)."""
     try:
-        return hashlib.sha256(_read(path)[1]).hexdigest()
+        return content_hash(_read(path)[1])
     except OSError as error:
         return f"unreadable: {error.strerror}"
+
+
+def content_hash(data: bytes) -> str:
+    """What :func:`file_hash` gives for a file holding ``data``."""
+    return hashlib.sha256(data).hexdigest()
 
 
 class Source(NamedTuple):
@@ -88,7 +93,7 @@ def read_source(path: Path | str, stat: os.stat_result | None = None) -> tuple[b
     """The file's bytes and what reading them saw (for :meth:`Hashes.keep`); ``stat``: its
     stat, if taken just before (see ``_read``)."""
     stat, data = _read(path, stat)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = content_hash(data)
     return data, Source(digest, _of_file(stat), max(stat.st_mtime_ns, stat.st_ctime_ns))
 
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 import json
-import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,9 +21,9 @@ from lxml import etree
 from ametigen.build import select
 from ametigen.collector import collector_paused, settle, settling
 from ametigen.errors import AmetigenError
-from ametigen.hashcache import file_hash
+from ametigen.hashcache import content_hash, file_hash
 from ametigen.incremental import digest, generator_fingerprint, scan
-from ametigen.load.project import POSITIONS, files_by_id, find_root, project_layouts
+from ametigen.load.project import files_by_id, find_root, project_layouts
 from ametigen.parallel import Background, map_parallel, start_method
 from ametigen.render.cache import TemplateCache
 from ametigen.render.docx import (
@@ -61,7 +59,7 @@ from ametigen.review.revision import (
     revisions,
     uncommitted,
 )
-from ametigen.review.snapshot import Snapshot
+from ametigen.review.snapshot import Snapshot, copies_removed
 from ametigen.review.tracked import Revisions, redline_tree
 from ametigen.write import remove_files, write_atomic
 
@@ -163,7 +161,7 @@ def _redline(
     make = partial(_tracked, Revisions(author, revisions_date), properties)
     work = [_job(old, new, change) for change in jobs]
     written: dict[Path, str] = {}  # what each file now holds, by its hash
-    with _copies_removed(old, new):  # while the redlines are made
+    with copies_removed(old, new):  # while the redlines are made
         for before, (renderer, _) in work:  # Word templates prepared here: workers inherit them
             for used in [renderer] if before is None else [renderer, before[0]]:
                 used.docx  # noqa: B018
@@ -171,7 +169,7 @@ def _redline(
         for change, data in zip(jobs, made, strict=True):
             path = out / f"{change.ident}.docx"
             (report.written if write_atomic(path, data) else report.unchanged).append(path)
-            written[path] = _sha256(data)
+            written[path] = content_hash(data)
     for template in found.templates:
         if template.formatting:
             lines.append(
@@ -183,7 +181,7 @@ def _redline(
     report.summary = out / SUMMARY
     summary = ("\n".join(lines) + "\n").encode("utf-8")
     write_atomic(report.summary, summary)
-    written[report.summary] = _sha256(summary)
+    written[report.summary] = content_hash(summary)
     if not positions and own_folder:
         keep = {str(path) for path in report.written + report.unchanged}
         stale = [path for path in files_by_id(out, ".docx").values() if path not in keep]
@@ -212,25 +210,6 @@ def _prepare(root: Path, cache: TemplateCache) -> None:
         for layout in project_layouts(root).values():
             with contextlib.suppress(AmetigenError):
                 DocxTemplate(layout.docx, cache)
-
-
-@contextlib.contextmanager
-def _copies_removed(*snapshots: Snapshot) -> Iterator[None]:
-    """The position files of the revisions copied out of git, read already, removed in a second
-    process meanwhile (deleting a thousand files takes a second on some disks); the rest of a
-    copy, its templates, may still be read, and goes when the snapshot does."""
-    copies = [s.root / POSITIONS for s in snapshots if s.folder is not None]
-    if not copies:
-        yield
-        return
-    with Background(partial(_remove, copies)) as removal:
-        yield
-        removal.result()
-
-
-def _remove(folders: list[Path]) -> None:
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 STATE = ".ametigen-redline.json"
@@ -277,11 +256,6 @@ def _record(out: Path, key: str, written: dict[Path, str]) -> None:
     files = {path.relative_to(out).as_posix(): value for path, value in written.items()}
     data = json.dumps({"key": key, "files": files}, ensure_ascii=False, indent=0, sort_keys=True)
     write_atomic(out / STATE, data.encode("utf-8"))
-
-
-def _sha256(data: bytes) -> str:
-    """The hash ``file_hash`` gives a file holding ``data`` (without reading it back)."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def _summary_head(base: Revision, head: Revision) -> list[str]:
