@@ -245,11 +245,17 @@ def _build(
     return _finish(report, run, entries, resolution)
 
 
+PREPARE_BESIDE_FROM = 100
+"""Positions from which a full build prepares the templates in a second process (see
+``_resolve_all``)."""
+
+
 def _resolve_all(root: Path, out: Path, now: Scan) -> Resolution:
     """``resolve_all``, while a second process (where one can be forked) prepares and probes
     the templates, keeping both in ``out``'s cache, where this process then finds them: else
-    it would prepare them alone, after the workers, with the other core idle."""
-    if start_method() != "fork":
+    it would prepare them alone, after the workers, with the other core idle. (Not for fewer
+    than ``PREPARE_BESIDE_FROM`` positions: resolving them takes less than starting a process.)"""
+    if start_method() != "fork" or len(now.positions) < PREPARE_BESIDE_FROM:
         return resolve_all(root)
     keys = {name: now.layout(name) for name in now.layouts()}
     with Background(partial(_prepare, root, out, keys)) as preparing:

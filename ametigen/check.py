@@ -132,12 +132,18 @@ def _annexes_repeat(resolution: Resolution) -> bool:
     return len(annexes) != len(set(annexes))
 
 
+AHEAD_FROM = 100
+"""Positions from which a check with nothing to reuse loads them ahead in a second process
+(:mod:`ametigen.load.ahead`); fewer load faster than a process starts."""
+
+
 def _everything(root: Path, now: Scan, listed: Collection[str]) -> Resolution:
     """Every position (``listed``) checked; the positions' files are hashed as they are read
     for it (see :func:`_read`), unless ``now`` has their hashes already."""
     keys = {name: now.layout(name) for name in now.layouts()}
     hashed = not now.positions
-    order = sorted(listed, key=lambda ident: ident.split("/")) if hashed else ()
+    early = hashed and len(listed) >= AHEAD_FROM
+    order = sorted(listed, key=lambda ident: ident.split("/")) if early else ()
     with Ahead(root, order) as ahead:  # (while this process imports: see load.ahead)
         from ametigen.pipeline import checked
 

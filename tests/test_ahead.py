@@ -67,6 +67,7 @@ def test_a_check_with_positions_loaded_ahead_finds_what_one_without_finds(
     assert taken and not any(taken)
     taken.clear()
     monkeypatch.setattr(ametigen.check, "Ahead", Whole)
+    monkeypatch.setattr(ametigen.check, "AHEAD_FROM", 0)  # (five positions: else none ahead)
     with pytest.raises(SourceErrors) as ahead_of_time:
         check(project)
     assert len(taken) == len(position_names(project)) and all(taken)

@@ -250,6 +250,10 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         # Five positions are few: reading them all would often be simpler than reading those
         # an edit reaches; here the partial way is taken whenever it can be.
         patch.setattr(ametigen.resolve.affected, "PARTIAL_SHARE", 1.0)
+        # Builds and checks from scratch take the ways of many positions: templates prepared
+        # beside the check of the positions, positions loaded ahead.
+        patch.setattr(ametigen.build, "PREPARE_BESIDE_FROM", 0)
+        patch.setattr(ametigen.check, "AHEAD_FROM", 0)
         # Files here are seconds old at most: with the usual margin no hash would be kept
         # beside its stat (ametigen/hashcache.py), and the edits would never meet a kept one.
         # Without it the rule that remains — nothing edited since the reading began is kept —
