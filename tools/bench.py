@@ -145,11 +145,6 @@ def ametigen(project: Path, *args: str) -> float:
     global LAST
     with tempfile.NamedTemporaryFile(prefix="ametigen-peak-") as peak:
         env |= {"CI": "1", "PYTHONPATH": str(REPO), "AMETIGEN_BENCH_PEAK": peak.name}
-        # What the steps before wrote (the generated repository, a full build's outputs) goes
-        # to disk now, not within the next 30 s, when the kernel's writeback of it would land
-        # inside this measurement (more so on a disk mounted with discard).
-        if hasattr(os, "sync"):
-            os.sync()
         start = time.perf_counter()
         done = subprocess.run(
             [PYTHON, "-c", _WRAPPER, "-C", str(project), *args],
