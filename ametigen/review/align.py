@@ -7,6 +7,7 @@ block (with a number change), and an inserted one is an insertion.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Hashable, Sequence
 
@@ -19,8 +20,11 @@ Pair = tuple[int | None, int | None]
 _DIGITS = re.compile(r"\d+")
 
 
+@functools.lru_cache(maxsize=50_000)
 def without_numbers(text: str) -> str:
-    """``text`` with every run of digits replaced by ``#``: what stays when numbers shift."""
+    """``text`` with every run of digits replaced by ``#``: what stays when numbers shift.
+    Made once for each distinct text: a project's documents share most of their lines and
+    paragraphs, so a run meets each many times."""
     return _DIGITS.sub("#", text)
 
 
@@ -113,11 +117,7 @@ def align(
     changed stretch the pairs are chosen to maximise the total similarity of paired blocks (a
     small dynamic programme).
     """
-    return align_keys([key(text) for text in old], [key(text) for text in new])
-
-
-def align_keys(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[Pair]:
-    """:func:`align` of blocks whose keys are made already."""
+    old_keys, new_keys = [key(text) for text in old], [key(text) for text in new]
     pairs: list[Pair] = []
     for tag, i1, i2, j1, j2 in opcodes(old_keys, new_keys):
         if tag == "equal":

@@ -11,7 +11,6 @@ gives the new text, rejecting every change the old one.
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -19,7 +18,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from ametigen.docxtext import paragraph_text
-from ametigen.review.align import align, content, opcodes
+from ametigen.review.align import align, opcodes
 from ametigen.review.words import words
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -131,14 +130,9 @@ def _row_key(row: Element) -> str:
     return f"r{len(cells)}\0" + " | ".join(texts)
 
 
-_content = functools.lru_cache(maxsize=4096)(content)
-"""A block's key for alignment: the same texts (shared blocks, headings) recur in every
-document of a run."""
-
-
 def _merge(old: list[Block], new: list[Block], revisions: Revisions) -> list[Item]:
     items: list[Item] = []
-    for i, j in align([b.key for b in old], [b.key for b in new], _content):
+    for i, j in align([b.key for b in old], [b.key for b in new]):
         before = old[i] if i is not None else None
         after = new[j] if j is not None else None
         if after is not None and before is not None:

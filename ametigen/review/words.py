@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ametigen.review.align import align_keys, opcodes, without_numbers
+from ametigen.review.align import align, opcodes, without_numbers
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 _DIGITS = re.compile(r"\d+")
@@ -58,7 +58,7 @@ def unified(old: str, new: str, old_name: str, new_name: str, context: int = 2) 
     """The unified diff of two texts; paired changed lines carry word-level segments."""
     a, b = old.splitlines(), new.splitlines()
     lines: list[Line] = [Line("@", f"--- {old_name}"), Line("@", f"+++ {new_name}")]
-    ops = align_keys(_keys(a), _keys(b))
+    ops = align(a, b, key=without_numbers)
     changed = [k for k, (i, j) in enumerate(ops) if i is None or j is None or a[i] != b[j]]
     for start, end in _hunks(changed, len(ops), context):
         part = ops[start:end]
@@ -75,27 +75,6 @@ def unified(old: str, new: str, old_name: str, new_name: str, context: int = 2) 
         )
         lines += _hunk_lines(part, a, b)
     return lines
-
-
-_KEYS: dict[str, str] = {}
-"""Line → the line without its numbers, for the lines seen so far (most lines of a project's
-documents are the same in many of them)."""
-
-_KEYS_KEPT = 50_000
-
-
-def _keys(lines: list[str]) -> list[str]:
-    """``without_numbers`` of each line, each distinct line made once."""
-    known = _KEYS
-    if len(known) > _KEYS_KEPT:
-        known.clear()
-    found = [known.get(line) for line in lines]
-    if None in found:
-        found = [
-            key if key is not None else known.setdefault(line, without_numbers(line))
-            for line, key in zip(lines, found, strict=True)
-        ]
-    return found  # type: ignore[return-value]
 
 
 def _range(first: int | None, count: int, ops: list[Op], start: int, side: int) -> str:
