@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from ametigen.docxtext import docx_text
 from ametigen.pipeline import resolve
+from ametigen.render import environment
+from ametigen.render.mdescape import escape as md_escape
 from ametigen.render.renderer import Renderer
 from tests.support import copy_project, markdown_text
 
@@ -98,3 +100,17 @@ def test_control_characters_are_refused_with_their_line(workspace: Path) -> None
     assert str(problem).startswith(
         f"positions/x.yaml:{line}:10: tekstis on nähtamatu juhtmärk U+000D"
     )
+
+
+def test_escaped_texts_are_kept_and_dropped_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each format escapes a text once and keeps it; a full store starts again, and a value
+    printed before and after that is escaped alike (numbers as their text)."""
+    monkeypatch.setattr(environment, "ESCAPED_KEPT", 3)
+    texts: list[object] = [*TRICKY, *reversed(TRICKY), 1, "1", 2.5, *TRICKY]
+    for env, escape, cell in [
+        (environment.markdown_environment(), md_escape, lambda t: md_escape(t, "<br>")),
+        (environment.docx_environment(), environment.docx_text, environment.docx_text),
+    ]:
+        template = env.from_string("{% for t in texts %}{{ t }}|{{ t | cell }};{% endfor %}")
+        expected = "".join(f"{escape(str(t))}|{cell(str(t))};" for t in texts)
+        assert template.render(texts=texts) == expected

@@ -32,7 +32,30 @@ def docx_text(text: str) -> str:
     return xml_text(text).replace("\n", _BREAK).replace("\t", _TAB)
 
 
+ESCAPED_KEPT = 50_000
+"""Escaped texts an escaping function keeps (then it starts again): see :func:`_kept`."""
+
+
+def _kept(escape: Callable[[str], str]) -> Callable[[str], Markup]:
+    """``escape`` as Markup, each text escaped once: the same texts come back in every
+    document (labels, block items, units: at 1,000 positions 3,200 distinct of the 88,000
+    printed), and ``escape`` is a function of the text alone."""
+    escaped: dict[str, Markup] = {}
+
+    def kept(text: str) -> Markup:
+        found = escaped.get(text)
+        if found is None:
+            if len(escaped) >= ESCAPED_KEPT:
+                escaped.clear()
+            found = escaped[text] = Markup(escape(text))
+        return found
+
+    return kept
+
+
 def _finalize(escape: Callable[[str], str]) -> Callable[[Any], Markup]:
+    escaped = _kept(escape)
+
     def finalize(value: Any) -> Markup:
         if isinstance(value, Markup):
             return value
@@ -40,7 +63,7 @@ def _finalize(escape: Callable[[str], str]) -> Callable[[Any], Markup]:
             raise TemplateProblem(
                 "mall trükib väärtuse, mis on siin tühi; pane see {% if … %} sisse"
             )
-        return Markup(escape(str(value)))
+        return escaped(value if type(value) is str else str(value))
 
     return finalize
 
@@ -70,7 +93,8 @@ def markdown_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["cell"] = lambda value: Markup(md_escape(str(value), "<br>"))
+    cell = _kept(lambda text: md_escape(text, "<br>"))
+    env.filters["cell"] = lambda value: cell(value if type(value) is str else str(value))
     env.filters.update(FILTERS)
     return env
 
