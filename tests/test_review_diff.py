@@ -115,6 +115,26 @@ def test_unreadable_base_is_reported(project: Path) -> None:
     assert "ametigen.yaml" in result.output and "Traceback" not in result.output
 
 
+def test_problem_in_base_position_is_located(project: Path) -> None:
+    """BASE's position files are read from git into memory, not written out: a problem in one
+    is still told at its line and column, as a check of that revision tells it."""
+    path = project / "positions/teenuste/osakonnajuhataja.yaml"
+    good = path.read_text("utf-8")
+    edit(path, "ametinimetus:", "tundmatu_väli: x\nametinimetus:")
+    checked = CliRunner().invoke(main, ["-C", str(project), "check"])
+    located = [line for line in checked.output.splitlines() if "tundmatu_väli" in line]
+    assert len(located) == 1 and located[0].startswith(
+        "positions/teenuste/osakonnajuhataja.yaml:"
+    ), checked.output
+    commit(project, "vigane ametikoht")
+    path.write_text(good, "utf-8")
+
+    result = CliRunner().invoke(main, ["-C", str(project), "diff"])
+
+    assert result.exit_code == 1
+    assert f"  {located[0]}" in result.output.splitlines(), result.output
+
+
 def test_unknown_revision(project: Path) -> None:
     result = CliRunner().invoke(main, ["-C", str(project), "diff", "pole-sellist"])
     assert result.exit_code == 1

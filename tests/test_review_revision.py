@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ametigen.review.revision import extract, unpack
+from ametigen.review.revision import extract, extract_apart, unpack
 from tests.review_support import commit, edit, git, make_repo
 
 
@@ -31,6 +31,27 @@ def test_extract_gives_the_files_of_the_commit(tmp_path: Path) -> None:
     for name in [name for name in listed if name.endswith(".yaml")]:
         assert (copy / name).read_text("utf-8") == git(project, "show", f"HEAD:./{name}"), name
     assert (copy / "positions/uus/ametikoht.yaml").read_bytes() == b"ametinimetus: Uus\r\n"
+
+
+def test_extract_apart_keeps_the_position_files_in_memory(tmp_path: Path) -> None:
+    project = make_repo(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "whole").mkdir()
+    (out / "apart").mkdir()
+    whole = extract(project, "HEAD", out / "whole")
+
+    copy, positions = extract_apart(project, "HEAD", out / "apart")
+
+    written = sorted(p.relative_to(whole).as_posix() for p in whole.rglob("*") if p.is_file())
+    assert positions is not None and positions == {
+        name.removeprefix("positions/"): (whole / name).read_bytes()
+        for name in written
+        if name.startswith("positions/")
+    }
+    assert sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file()) == [
+        name for name in written if not name.startswith("positions/")
+    ]
 
 
 def _archive(*members: tuple[tarfile.TarInfo, bytes]) -> bytes:
@@ -60,6 +81,20 @@ def test_unpack_writes_folders_and_files(tmp_path: Path) -> None:
     )
     assert (tmp_path / "positions/a/b.yaml").read_bytes() == b"x: 1\n"
     assert (tmp_path / "templates/c.docx").read_bytes() == b"PK"
+
+
+def test_unpack_keeps_a_folder_apart(tmp_path: Path) -> None:
+    archive = _archive(
+        (_member("positions", tarfile.DIRTYPE), b""),
+        (_member("positions/a/b.yaml"), b"x: 1\n"),
+        (_member("templates/c.docx"), b"PK"),
+    )
+    assert unpack(archive, tmp_path, "positions") == {"a/b.yaml": b"x: 1\n"}
+    assert (tmp_path / "templates/c.docx").read_bytes() == b"PK"
+    assert not (tmp_path / "positions/a").exists()
+    link = _member("positions/b.yaml", tarfile.SYMTYPE, "a.yaml")
+    assert unpack(_archive((link, b"")), tmp_path / "linked", "positions") is None
+    assert (tmp_path / "linked/positions/b.yaml").is_symlink()
 
 
 def test_unpack_leaves_links_and_odd_names_to_the_data_filter(tmp_path: Path) -> None:

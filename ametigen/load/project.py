@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -182,13 +182,20 @@ class Reader:
         the hash and stat of the bytes it was loaded from (its ``source``)."""
         return self._keep(_load(self.root, path, hashed=hashed))
 
-    def read_many(self, paths: Sequence[Path]) -> list[LoadedYaml | None]:
+    def read_many(
+        self, paths: Sequence[Path], contents: Sequence[bytes] | None = None
+    ) -> list[LoadedYaml | None]:
         """``read`` of many files, on every core when there are many (within
-        :func:`loaded_once`, only those whose content was not loaded before)."""
+        :func:`loaded_once`, only those whose content was not loaded before); ``contents``:
+        theirs, when they are not on disk (a revision's, from git)."""
         if _LOADED is None:
-            found = map_parallel(partial(_load, self.root), paths, per_worker=200)
+            if contents is None:
+                found = map_parallel(partial(_load, self.root), paths, per_worker=200)
+            else:
+                jobs = list(zip(paths, contents, strict=True))
+                found = map_parallel(partial(_load_content, self.root), jobs, per_worker=200)
             return [self._keep(one) for one in found]
-        return [self._keep(one) for one in _load_once(self.root, paths, _LOADED)]
+        return [self._keep(one) for one in _load_once(self.root, paths, _LOADED, contents)]
 
     def _keep(self, found: LoadedYaml | list[Problem]) -> LoadedYaml | None:
         if isinstance(found, list):
@@ -198,11 +205,16 @@ class Reader:
 
 
 def _load(
-    root: Path, path: Path, raw: bytes | None = None, *, hashed: bool = False
+    root: Path,
+    path: Path,
+    raw: bytes | None = None,
+    *,
+    hashed: bool = False,
+    on_disk: bool = True,
 ) -> LoadedYaml | list[Problem]:
     """One file under ``root`` as a mapping (``raw``: its content, when read already; else,
     with ``hashed``, the loaded file has its ``source``), or the problems that stand in the
-    way."""
+    way; ``on_disk`` False: the file is not on disk, ``raw`` is all there is of it."""
     from ametigen.load.yamlfile import load_yaml_text
 
     relative = path.relative_to(root) if path.is_absolute() else path
@@ -216,7 +228,7 @@ def _load(
         elif raw is None:
             with open(full, "rb") as stream:
                 raw = stream.read()
-        loaded = load_yaml_text(raw, relative, origin=full)
+        loaded = load_yaml_text(raw, relative, origin=full if on_disk else raw)
     except OSError as error:
         return [Problem(relative, f"faili ei saa lugeda: {error.strerror}")]
     except SourceErrors as error:
@@ -247,33 +259,41 @@ def loaded_once() -> Iterator[dict[bytes, tuple[Any, Mark | None]]]:
 
 
 def _load_once(
-    root: Path, paths: Sequence[Path], known: dict[bytes, tuple[Any, Mark | None]]
+    root: Path,
+    paths: Sequence[Path],
+    known: dict[bytes, tuple[Any, Mark | None]],
+    contents: Sequence[bytes] | None = None,
 ) -> list[LoadedYaml | list[Problem]]:
-    """``_load`` of every file; a content in ``known`` is not parsed again, and what is parsed
-    (on every core when there is much) is added to it."""
+    """``_load`` of every file (``contents``: theirs, when they are not on disk); a content in
+    ``known`` is not parsed again, and what is parsed (on every core when there is much) is
+    added to it."""
     from ametigen.load.yamlfile import LoadedYaml
 
     out: list[LoadedYaml | list[Problem]] = []
     todo: list[tuple[int, Path, bytes, bytes]] = []
-    for path in paths:
+    for number, path in enumerate(paths):
         relative = path.relative_to(root) if path.is_absolute() else path
         full = os.path.join(root, relative)
-        try:
-            with open(full, "rb") as stream:
-                raw = stream.read()
-        except OSError as error:
-            out.append([Problem(relative, f"faili ei saa lugeda: {error.strerror}")])
-            continue
+        if contents is not None:
+            raw = contents[number]
+        else:
+            try:
+                with open(full, "rb") as stream:
+                    raw = stream.read()
+            except OSError as error:
+                out.append([Problem(relative, f"faili ei saa lugeda: {error.strerror}")])
+                continue
         key = hashlib.sha256(raw).digest()
         if key in known:
             data, start = known[key]
-            out.append(LoadedYaml(relative, data, None, full, start))
+            out.append(LoadedYaml(relative, data, None, full if contents is None else raw, start))
         else:
             todo.append((len(out), path, raw, key))
             out.append([])
     jobs = [(path, raw) for _, path, raw, _ in todo]
+    load = _load_read if contents is None else _load_content
     for (index, *_, key), found in zip(
-        todo, map_parallel(partial(_load_read, root), jobs, per_worker=200), strict=True
+        todo, map_parallel(partial(load, root), jobs, per_worker=200), strict=True
     ):
         if isinstance(found, LoadedYaml):
             known[key] = (found.data, found.start)  # (not the file: validation drops its data)
@@ -283,6 +303,10 @@ def _load_once(
 
 def _load_read(root: Path, job: tuple[Path, bytes]) -> LoadedYaml | list[Problem]:
     return _load(root, *job)
+
+
+def _load_content(root: Path, job: tuple[Path, bytes]) -> LoadedYaml | list[Problem]:
+    return _load(root, *job, on_disk=False)
 
 
 def read_organisation(reader: Reader, root: Path) -> tuple[LoadedYaml | None, Organisation | None]:
@@ -299,22 +323,33 @@ def read_organisation(reader: Reader, root: Path) -> tuple[LoadedYaml | None, Or
     return loaded, org
 
 
-def load_sources(root: Path, only: Collection[str] | None = None) -> Sources:
+def load_sources(
+    root: Path, only: Collection[str] | None = None, contents: Mapping[str, bytes] | None = None
+) -> Sources:
     """Read every source of the project at ``root``, keeping what cannot be read as problems.
 
     Only an unreadable organisation file stops here (every position depends on it). With
-    ``only``, just those positions are read (an incremental build knows the others).
+    ``only``, just those positions are read (an incremental build knows the others). With
+    ``contents`` (each position file's path under ``positions/`` → its content: a revision's,
+    from git), the positions are those and no position file is read from disk.
     """
     reader = Reader(root)
     org_file, org = read_organisation(reader, root)
 
-    if only is None:
+    texts = None
+    if contents is not None:
+        found = {name[: -len(".yaml")]: name for name in contents if name.endswith(".yaml")}
+        ordered = sorted(found, key=lambda ident: ident.split("/"))  # as position_files
+        files = {ident: root / POSITIONS / found[ident] for ident in ordered}
+        texts = [contents[found[ident]] for ident in ordered]
+    elif only is None:
         files = position_files(root)
     else:
         files = {ident: root / POSITIONS / f"{ident}.yaml" for ident in sorted(only)}
+    loaded_files = reader.read_many(list(files.values()), texts)
     positions = {
         ident: loaded
-        for ident, loaded in zip(files, reader.read_many(list(files.values())), strict=True)
+        for ident, loaded in zip(files, loaded_files, strict=True)
         if loaded is not None
     }
 

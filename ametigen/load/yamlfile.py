@@ -110,7 +110,7 @@ class LoadedYaml:
         path: Path,
         data: Any,
         marks: dict[KeyPath, Mark] | None = None,
-        origin: Path | str | None = None,
+        origin: Path | str | bytes | None = None,
         start: Mark | None = None,
     ) -> None:
         if marks is None and origin is None:
@@ -128,8 +128,11 @@ class LoadedYaml:
     def marks(self) -> dict[KeyPath, Mark]:
         if self._marks is None:
             assert self.origin is not None
-            with open(self.origin, "rb") as stream:
-                self._marks = load_yaml_text(stream.read(), self.path).marks
+            if isinstance(self.origin, bytes):  # the content itself (a revision's, from git)
+                self._marks = load_yaml_text(self.origin, self.path).marks
+            else:
+                with open(self.origin, "rb") as stream:
+                    self._marks = load_yaml_text(stream.read(), self.path).marks
         return self._marks
 
     def mark(self, loc: KeyPath) -> Mark | None:
@@ -183,11 +186,14 @@ def load_yaml_file(path: Path) -> LoadedYaml:
     return load_yaml_text(raw, path)
 
 
-def load_yaml_text(text: str | bytes, path: Path, origin: Path | str | None = None) -> LoadedYaml:
+def load_yaml_text(
+    text: str | bytes, path: Path, origin: Path | str | bytes | None = None
+) -> LoadedYaml:
     """Load YAML text (bytes are UTF-8); raise :class:`SourceErrors` for any problem in it.
 
-    With ``origin`` (the file the text came from) no marks are made now: they are read again
-    from there if a problem needs them (most files have none: loading is faster without).
+    With ``origin`` (the file the text came from, or its content as bytes) no marks are made
+    now: they are read again from there if a problem needs them (most files have none: loading
+    is faster without).
     """
     if isinstance(text, bytes):
         text = _decode(text, path)

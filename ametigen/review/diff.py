@@ -23,7 +23,7 @@ from ametigen.review.compare import Change, TemplateChange, compare
 from ametigen.review.revision import (
     Revision,
     changed_sources,
-    extract,
+    extract_apart,
     materialise,
     revision,
     revisions,
@@ -203,10 +203,12 @@ def _working_tree(project: Path) -> Sources | None:
 
 
 def _resolution_at(project: Path, side: Revision, folder: Path | None) -> Resolution:
-    """``side`` resolved, its project copied into ``folder`` (None: the working tree)."""
+    """``side`` resolved, its project copied into ``folder`` (None: the working tree), but
+    for its position files, which are read from git into memory."""
     if side.commit is None or folder is None:
         return resolution(project, side.label)
-    return resolution(extract(project, side.commit, folder), side.label)
+    root, positions = extract_apart(project, side.commit, folder)
+    return resolution(root, side.label, contents=positions)
 
 
 def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:

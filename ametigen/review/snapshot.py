@@ -10,14 +10,14 @@ import dataclasses
 import hashlib
 import operator
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from ametigen.docxtext import parts_text, signed_part
 from ametigen.errors import AmetigenError, SourceErrors
-from ametigen.load.project import POSITIONS, LayoutSource, Sources
+from ametigen.load.project import POSITIONS, LayoutSource, Sources, find_root, load_sources
 from ametigen.parallel import Background, map_parallel
 from ametigen.pipeline import resolve
 from ametigen.render.cache import TemplateCache
@@ -97,10 +97,18 @@ class Resolution:
     root: Path
 
 
-def resolution(project: Path, label: str, sources: Sources | None = None) -> Resolution:
-    """Resolve the project in ``project`` (``sources``: loaded already); ``label`` names the
+def resolution(
+    project: Path,
+    label: str,
+    sources: Sources | None = None,
+    contents: Mapping[str, bytes] | None = None,
+) -> Resolution:
+    """Resolve the project in ``project`` (``sources``: loaded already; ``contents``: its
+    position files, when they are not on disk: see :func:`load_sources`); ``label`` names the
     revision in errors."""
     try:
+        if contents is not None:
+            sources = load_sources(find_root(project), contents=contents)
         resolved = resolve(project, sources=sources)
     except SourceErrors as error:
         raise unreadable(label, [str(problem) for problem in error.problems]) from None
