@@ -407,6 +407,21 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
+def host_speed() -> float:
+    """Milliseconds a fixed piece of pure Python takes here now (best of 3): how fast this host
+    runs at the moment of a series. On a shared virtual machine it varies by a third or more
+    from minute to minute, with the same code; read the series' figures beside it."""
+
+    def loop() -> float:
+        start = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number * number
+        return (time.perf_counter() - start) * 1000
+
+    return min(loop() for _ in range(3))
+
+
 def table(rows: list[Row]) -> str:
     lines = [
         "| Measurement | Value | Target | Result | Note |",
@@ -435,19 +450,25 @@ def main() -> int:
     parts = [f"Machine: {machine()}; load average {load:.1f} at the start\n"]
     series = {}
     for index, count in enumerate(counts):
+        speed = host_speed()
         series[count] = measure(count, first=index == 0)
-        parts.append(f"### {count:,} positions\n\n{table(series[count])}\n")
+        parts.append(f"### {count:,} positions\n\n{_speed(speed)}{table(series[count])}\n")
         print(parts[-1], flush=True)
     if len(counts) > 1:
         parts.append(f"### Growth\n\n{growth(series)}\n")
         print(parts[-1])
-    review = measure_review(min(min(counts), REVIEW_COUNT))
-    parts.append(f"### Review, {min(min(counts), REVIEW_COUNT):,} positions\n\n{table(review)}\n")
+    speed, size = host_speed(), min(min(counts), REVIEW_COUNT)
+    review = measure_review(size)
+    parts.append(f"### Review, {size:,} positions\n\n{_speed(speed)}{table(review)}\n")
     print(parts[-1])
     series_ok = all(row.ok for rows in series.values() for row in rows)
     if args.write:
         write("\n".join(parts))
     return 0 if series_ok and all(row.ok for row in review) else 1
+
+
+def _speed(milliseconds: float) -> str:
+    return f"Host speed before this series: a fixed Python loop took {milliseconds:.0f} ms.\n\n"
 
 
 BEGIN = "<!-- bench:begin -->"
