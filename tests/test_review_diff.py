@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from ametigen.cli import main
 from ametigen.errors import AmetigenError
 from ametigen.resolve.document import Document
-from ametigen.review.diff import diff
+from ametigen.review import diff as review_diff
+from ametigen.review.diff import Diff, diff
 from tests.review_support import commit, edit, git, make_repo
 
 RIGHT = "saada tööülesannete täitmiseks vajalikku infot, sh ligipääse tööks"
@@ -48,6 +49,26 @@ def test_block_edit_reaches_every_user_and_only_them(project: Path) -> None:
         marked = [line for line in result.lines(change) if line.partner is not None]
         assert [s for s in marked[0].segments if s[0] != "="] == [("-", "ligipääse")]
         assert [s for s in marked[1].segments if s[0] != "="] == [("+", "ligipääs")]
+
+
+def test_markdown_diffs_are_made_where_base_is_rendered(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed position's unified diff is made as BASE's Markdown is rendered, and is the
+    one ``lines`` would make of the change."""
+    edit(project / "templates/blocks/oigused.yaml", "ligipääse tööks", "ligipääs tööks")
+    result = diff(project)
+    again = Diff(result.base, result.head, result.changes, [], result.sources, result.causes)
+    expected = [again.lines(change) for change in again.changes]  # made here, one by one
+
+    def not_here(texts: object) -> None:
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(review_diff, "_lines", not_here)
+    result = diff(project)
+
+    assert len(result.changes) >= 2
+    assert [result.lines(change) for change in result.changes] == expected
 
 
 def test_committed_revisions_and_working_tree(project: Path) -> None:

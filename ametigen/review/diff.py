@@ -8,7 +8,7 @@ every position that uses it, and only there.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -76,11 +76,19 @@ class Diff:
         made = self.made.get(change.ident)
         return made[1] if made else _lines(_texts(change))[1]
 
-    def make_lines(self) -> None:
-        """Make every change's ``lines`` and ``word_lines`` now, on every core."""
-        texts = [_texts(change) for change in self.changes]
-        made = map_parallel(_lines, texts, per_worker=PARALLEL_FROM)
-        self.made.update(zip((c.ident for c in self.changes), made, strict=True))
+    def make_lines(self, known: Mapping[str, list[Line]] | None = None) -> None:
+        """Make every change's ``lines`` and ``word_lines`` now, on every core; ``known``:
+        the unified diffs of Markdown made already (by :func:`markdown_lines`), by position
+        id, which a changed position whose Word template left its words alone takes."""
+        todo = []
+        for change in self.changes:
+            lines = known.get(change.ident) if known else None
+            if lines is not None and change.status == "changed" and change.word is None:
+                self.made[change.ident] = (lines, [])
+            else:
+                todo.append(change)
+        made = map_parallel(_lines, [_texts(c) for c in todo], per_worker=PARALLEL_FROM)
+        self.made.update(zip((c.ident for c in todo), made, strict=True))
 
 
 PARALLEL_FROM = 50
@@ -108,6 +116,12 @@ def _lines(texts: Texts) -> tuple[list[Line], list[Line]]:
     return unified(*markdown), unified(*word) if word else []
 
 
+def markdown_lines(ident: str, old: str, new: str) -> list[Line]:
+    """The unified diff of a position's Markdown that keeps its id (as ``lines`` makes it for
+    a changed position): made where BASE's Markdown is rendered (see ``load_both``)."""
+    return unified(old, new, f"a/{ident}.md", f"b/{ident}.md")
+
+
 def load(
     project: Path,
     side: Revision | str | None,
@@ -132,13 +146,18 @@ def load(
 
 
 def load_both(
-    project: Path, base: Revision, head: Revision, cache: TemplateCache | None = None
+    project: Path,
+    base: Revision,
+    head: Revision,
+    cache: TemplateCache | None = None,
+    pair: Callable[[str, str, str], object] | None = None,
 ) -> tuple[Snapshot, Snapshot]:
     """The snapshots of both revisions: BASE's copied out of git and resolved in a second
     process (where workers fork) while this one makes HEAD's, and taken from it while HEAD's
     Markdown is rendered; BASE's Markdown is then rendered here, on every core (a second
     process renders on one, and the documents it sends back are a third of their Markdown).
-    ``cache`` keeps prepared templates of the working tree."""
+    ``cache`` keeps prepared templates of the working tree; ``pair``: see ``rendered`` (for
+    BASE's Markdown and HEAD's)."""
     keeper = tempfile.TemporaryDirectory(prefix="ametigen-rev-") if base.commit else None
     try:
         with loaded_once() as loaded:  # a file the same in both is parsed once
@@ -157,7 +176,7 @@ def load_both(
                 except AmetigenError:
                     rendered(taken.resolution())  # BASE's problem first, as when made in turn
                     raise
-                old = rendered(taken.resolution(), like=new)
+                old = rendered(taken.resolution(), like=new, pair=pair)
     except BaseException:
         if keeper is not None:
             keeper.cleanup()
@@ -219,7 +238,7 @@ def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
     """
     with collector_paused():  # many objects, all kept to the end, none in a cycle
         old_side, new_side = revisions(project, base, head)
-        old, new = load_both(project, old_side, new_side)
+        old, new = load_both(project, old_side, new_side, pair=markdown_lines)
         found = compare(old, new)
         assert old_side.commit is not None  # BASE is always a revision
         sources = changed_sources(project, old_side.commit, new_side.commit)
@@ -227,5 +246,5 @@ def diff(project: Path, base: str = "HEAD", head: str | None = None) -> Diff:
         causes += [template_cause(t.path, (*t.wording, *t.formatting)) for t in found.templates]
         result = Diff(old_side, new_side, found.changes, found.templates, sources, causes)
         with copies_removed(old, new):  # while the lines are made
-            result.make_lines()
+            result.make_lines(old.paired)
     return result

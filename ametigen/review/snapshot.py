@@ -9,11 +9,13 @@ import contextlib
 import dataclasses
 import hashlib
 import operator
+import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ametigen.docxtext import parts_text, signed_part
 from ametigen.errors import AmetigenError, SourceErrors
@@ -61,6 +63,8 @@ class Snapshot:
     folder: object = None
     """What keeps ``root`` when it is a temporary copy of a revision, while the snapshot lives:
     Word templates are prepared from there when first used, and spawned workers prepare theirs."""
+    paired: dict[str, Any] = field(default_factory=dict)
+    """Position id → what ``rendered``'s ``pair`` made of its Markdown and the other revision's."""
 
     def docx(self, ident: str, epoch: int | None = None) -> bytes:
         doc = self.positions[ident].doc
@@ -128,6 +132,7 @@ def rendered(
     cache: TemplateCache | None = None,
     like: Snapshot | None = None,
     meanwhile: Callable[[], object] | None = None,
+    pair: Callable[[str, str, str], object] | None = None,
 ) -> Snapshot:
     """The snapshot of a resolved revision: every document's Markdown rendered, on every core.
 
@@ -135,10 +140,14 @@ def rendered(
     equal to the other's document of that position takes its Markdown (most positions of a
     pull request did not change: they are not rendered twice). Each layout's Word template
     is prepared when first used (``cache``: kept prepared there). ``meanwhile()`` is called
-    once the workers have started (as soon as the first document is rendered).
+    once the workers have started (as soon as the first document is rendered). ``pair``: a
+    function (of the module level) called where a position was rendered, with its id, its
+    Markdown and ``like``'s Markdown of it, where that differs; what it returns is kept in
+    the snapshot's ``paired`` (so the comparison of the two is made on every core too).
     """
     renderers = {name: Renderer(layout, cache, lazy=True) for name, layout in found.layouts.items()}
     known = like.positions if like is not None and _same_templates(found.root, like.root) else {}
+    others = like.positions if like is not None and pair is not None else {}
     positions: dict[str, Position] = {}
     todo = []
     for ident, doc in found.documents.items():
@@ -147,17 +156,26 @@ def rendered(
             positions[ident] = Position(doc, other.markdown)
         else:
             todo.append((ident, doc))
-    jobs = [(renderers[doc.layout], doc) for _, doc in todo]
-    markdown = map_parallel(_markdown, jobs, per_worker=PARALLEL_FROM)  # both cores
-    for (ident, doc), text in zip(todo, markdown, strict=True):
-        positions[ident] = Position(doc, text.decode("utf-8"))
+    jobs = []
+    for ident, doc in todo:
+        other = others.get(ident)
+        markdown = other.markdown if other is not None else None
+        jobs.append((renderers[doc.layout], doc, ident, markdown, pair))
+    made = map_parallel(_markdown, jobs, per_worker=PARALLEL_FROM)  # both cores
+    paired = {}
+    for (ident, doc), (text, of_pair) in zip(todo, made, strict=True):
+        positions[ident] = Position(doc, text)
+        if of_pair is not None:
+            paired[ident] = of_pair
         if meanwhile is not None:
             meanwhile()
             meanwhile = None
     if meanwhile is not None:
         meanwhile()
     positions = {ident: positions[ident] for ident in found.documents}  # in their order
-    return Snapshot(positions, renderers, found.word_templates, found.inputs, found.root)
+    return Snapshot(
+        positions, renderers, found.word_templates, found.inputs, found.root, paired=paired
+    )
 
 
 _PARTS_LAST_FIRST = operator.attrgetter(*reversed([f.name for f in dataclasses.fields(Document)]))
@@ -205,23 +223,40 @@ def snapshot(
     return rendered(resolution(project, label, sources), cache, meanwhile=meanwhile)
 
 
-def _markdown(job: tuple[Renderer, Document]) -> bytes:
-    renderer, doc = job
-    return renderer.markdown.render(doc)
+def _markdown(
+    job: tuple[Renderer, Document, str, str | None, Callable[[str, str, str], object] | None],
+) -> tuple[str, object]:
+    """A document's Markdown, and what ``pair`` makes of it and the other revision's (None:
+    nothing to pair, or the two are the same)."""
+    renderer, doc, ident, other, pair = job
+    text = renderer.markdown.render(doc).decode("utf-8")
+    if pair is None or other is None or other == text:
+        return text, None
+    return text, pair(ident, text, other)
 
 
 @contextlib.contextmanager
 def copies_removed(*snapshots: Snapshot) -> Iterator[None]:
-    """The position files of the revisions copied out of git, read already, removed in a second
-    process meanwhile (deleting a thousand files takes a second on some disks); the rest of a
-    copy, its templates, may still be read, and goes when the snapshot does."""
+    """The position files of the revisions copied out of git (HEAD's, when it is a commit: BASE's
+    are read into memory), read already, removed in a second process meanwhile (deleting a
+    thousand files takes a second on some disks); the rest of a copy, its templates, may still
+    be read, and goes when the snapshot does."""
     copies = [s.root / POSITIONS for s in snapshots if s.folder is not None]
+    copies = [folder for folder in copies if _holds_any(folder)]  # (BASE's are not written)
     if not copies:
         yield
         return
     with Background(partial(_remove, copies)) as removal:
         yield
         removal.result()
+
+
+def _holds_any(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
 
 
 def _remove(folders: list[Path]) -> None:
