@@ -73,15 +73,21 @@ def _blocks(parent: ElementTree.Element, lines: list[str]) -> None:
                 _blocks(content, lines)
 
 
+_RUN, _TEXT, _TAB, _BREAKS = f"{W}r", f"{W}t", f"{W}tab", (f"{W}br", f"{W}cr")
+
+
 def paragraph_text(paragraph: ElementTree.Element) -> str:
     """The text of a paragraph's runs; tab stops and other properties are not text."""
     parts = []
-    for run in paragraph.iter(f"{W}r"):
+    for run in paragraph.iter(_RUN):
         for node in run:
-            if node.tag == f"{W}t" and node.text:
-                parts.append(node.text)
-            elif node.tag == f"{W}tab":
+            tag = node.tag
+            if tag == _TEXT:
+                text = node.text
+                if text:
+                    parts.append(text)
+            elif tag == _TAB:
                 parts.append("\t")
-            elif node.tag in (f"{W}br", f"{W}cr"):
+            elif tag in _BREAKS:
                 parts.append("\n")
     return "".join(parts)

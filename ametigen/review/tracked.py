@@ -11,6 +11,8 @@ gives the new text, rejecting every change the old one.
 from __future__ import annotations
 
 import copy
+import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -18,7 +20,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from ametigen.docxtext import paragraph_text
-from ametigen.review.align import align, opcodes
+from ametigen.review.align import Opcode, align, opcodes
 from ametigen.review.words import words
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -35,6 +37,8 @@ def q(tag: str) -> str:
 
 _BODY, _P, _TBL, _TR, _TC = q("body"), q("p"), q("tbl"), q("tr"), q("tc")
 _SECT_PR, _TC_PR = q("sectPr"), q("tcPr")
+_R, _T, _DEL_TEXT, _P_PR, _R_PR = q("r"), q("t"), q("delText"), q("pPr"), q("rPr")
+_SPECIAL = (q("br"), q("cr"), q("tab"))
 
 
 @dataclass
@@ -118,16 +122,15 @@ def _blocks(parent: Element) -> Iterator[Block]:
         if tag == _P:
             yield Block(child, "p\0" + paragraph_text(child))  # type: ignore[arg-type]
         elif tag == _TBL:
-            for row in child.findall(_TR):
+            for row in child.iterchildren(_TR):
                 yield Block(row, _row_key(row), child)
         elif tag != _SECT_PR and tag != _TC_PR:
             yield Block(child, "x\0" + etree.tostring(child).decode("utf-8"))
 
 
 def _row_key(row: Element) -> str:
-    cells = row.findall(_TC)
-    texts = [" / ".join([paragraph_text(p) for p in c.iter(_P)]) for c in cells]  # type: ignore[arg-type]
-    return f"r{len(cells)}\0" + " | ".join(texts)
+    texts = [" / ".join([paragraph_text(p) for p in c.iter(_P)]) for c in row.iterchildren(_TC)]  # type: ignore[arg-type]
+    return f"r{len(texts)}\0" + " | ".join(texts)
 
 
 def _merge(old: list[Block], new: list[Block], revisions: Revisions) -> list[Item]:
@@ -286,8 +289,7 @@ def _replaced(old: Element, new: Element, revisions: Revisions) -> Element:
     return holder
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     element: Element | None  # w:br, w:tab…; None for text
     properties: Element | None
@@ -297,17 +299,18 @@ def _tokens(paragraph: Element) -> list[Token] | None:
     """The paragraph's runs as word tokens; None when it holds more than plain runs."""
     tokens: list[Token] = []
     for child in paragraph:
-        if child.tag == q("pPr"):
+        if child.tag == _P_PR:
             continue
-        if child.tag != q("r"):
+        if child.tag != _R:
             return None
-        properties = child.find(q("rPr"))
+        properties = child.find(_R_PR)
         for part in child:
-            if part.tag == q("rPr"):
+            tag = part.tag
+            if tag == _R_PR:
                 continue
-            if part.tag == q("t"):
+            if tag == _T:
                 tokens += [Token(word, None, properties) for word in words(part.text or "")]
-            elif part.tag in (q("br"), q("cr"), q("tab")):
+            elif tag in _SPECIAL:
                 tokens.append(Token(etree.tostring(part).decode(), part, properties))
             else:
                 return None
@@ -319,7 +322,9 @@ def _paragraph(old: Element, new: Element, revisions: Revisions) -> Element | No
     if before is None or after is None:
         return None
     pieces: list[tuple[State, Token]] = []
-    for tag, i1, i2, j1, j2 in opcodes([t.text for t in before], [t.text for t in after]):
+    for tag, i1, i2, j1, j2 in _word_opcodes(
+        tuple([t.text for t in before]), tuple([t.text for t in after])
+    ):
         if tag == "equal":
             pieces += [("=", token) for token in after[j1:j2]]
             continue
@@ -344,27 +349,37 @@ def _paragraph(old: Element, new: Element, revisions: Revisions) -> Element | No
     return paragraph
 
 
+@functools.lru_cache(maxsize=1024)
+def _word_opcodes(old: tuple[str, ...], new: tuple[str, ...]) -> list[Opcode]:
+    """The alignment of two paragraphs' words, found once for each pair of texts: a block
+    item changed the same way in every position that prints it."""
+    return opcodes(old, new)
+
+
 def _runs(pieces: list[tuple[State, Token]]) -> Iterator[tuple[State, Element]]:
     """Consecutive tokens with the same state and run properties as one run each."""
-    run: Element | None = None
-    key: tuple[State, Element | None] | None = None
-    text: Element | None = None
-    for state, token in pieces:
-        if run is None or key != (state, token.properties):
-            if run is not None and key is not None:
-                yield key[0], run
-            run = etree.Element(q("r"))
-            if token.properties is not None:
-                run.append(copy.deepcopy(token.properties))
-            key, text = (state, token.properties), None
-        if token.element is not None:
+    for (state, properties), group in itertools.groupby(
+        pieces, key=lambda piece: (piece[0], piece[1].properties)
+    ):
+        run = etree.Element(_R)
+        if properties is not None:
+            run.append(copy.deepcopy(properties))
+        texts: list[str] = []
+        for _, token in group:
+            if token.element is None:
+                texts.append(token.text)
+                continue
+            if texts:
+                _text(run, state, texts)
+                texts = []
             run.append(copy.deepcopy(token.element))
-            text = None
-            continue
-        if text is None:
-            text = etree.SubElement(run, q("delText" if state == "-" else "t"))
-            text.set(XML_SPACE, "preserve")
-            text.text = ""
-        text.text = (text.text or "") + token.text
-    if run is not None and key is not None:
-        yield key[0], run
+        if texts:
+            _text(run, state, texts)
+        yield state, run
+
+
+def _text(run: Element, state: State, texts: list[str]) -> None:
+    """The words ``texts`` as one text of ``run`` (deleted text when ``state`` is "-")."""
+    text = etree.SubElement(run, _DEL_TEXT if state == "-" else _T)
+    text.set(XML_SPACE, "preserve")
+    text.text = "".join(texts)
