@@ -15,12 +15,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
 from ametigen.build import select
 from ametigen.collector import collector_paused, settle, settling
-from ametigen.errors import AmetigenError
+from ametigen.errors import AmetigenError, TemplateProblem
 from ametigen.hashcache import content_hash, file_hash
 from ametigen.incremental import digest, generator_fingerprint, scan
 from ametigen.load.project import files_by_id, find_root, project_layouts
@@ -60,7 +61,7 @@ from ametigen.review.revision import (
     uncommitted,
 )
 from ametigen.review.snapshot import Snapshot, copies_removed
-from ametigen.review.tracked import Revisions, redline_tree
+from ametigen.review.tracked import Revisions, redline_against, redline_tree
 from ametigen.write import remove_files, write_atomic
 
 
@@ -313,10 +314,23 @@ def _tracked(marks: Revisions, properties: dict[str, str], job: Job) -> bytes:
     before = None
     if base is not None:
         template = base[0].docx
-        before = parsed(template.document_part(base[1], check=False), template.path)
+        before = Base(template.document_part(base[1], check=False), template.path)
     parts = renderer.docx.render_parts(doc, epoch=None, unchecked=MAIN_PART)
-    main = parsed(_content(dict(parts)[MAIN_PART]), renderer.docx.path)
+    data = _content(dict(parts)[MAIN_PART])
+    try:
+        main = parsed(data, renderer.docx.path)
+    except TemplateProblem:
+        if before is not None:  # BASE's problem first, as when all of BASE was parsed first
+            parsed(*before)
+        raise
     return tracked_docx(before, parts, marks.fresh(), properties, main)
+
+
+class Base(NamedTuple):
+    """BASE's main part as rendered from the Word template at ``path``."""
+
+    xml: bytes
+    path: Path
 
 
 def parsed(data: bytes, path: Path) -> etree._Element:
@@ -334,7 +348,7 @@ def parsed(data: bytes, path: Path) -> etree._Element:
 
 
 def tracked_docx(
-    old: etree._Element | None,
+    old: Base | None,
     new: Sequence[Part],
     revisions: Revisions,
     properties: dict[str, str] | None = None,
@@ -348,11 +362,14 @@ def tracked_docx(
     Parts the template holds as they are stay compressed as they are; the few that change
     here are the same for every redline of a template and a run, so they are made once."""
     parts = dict(new)
+    data = _content(parts[MAIN_PART])
     if main is None:
-        main = etree.fromstring(_content(parts[MAIN_PART]))
+        main = etree.fromstring(data)
     if old is None:
-        old = etree.fromstring(empty_body(_content(parts[MAIN_PART])))
-    parts[MAIN_PART] = redline_tree(old, main, revisions)
+        parts[MAIN_PART] = redline_tree(etree.fromstring(empty_body(data)), main, revisions)
+    else:
+        read = partial(parsed, path=old.path)
+        parts[MAIN_PART] = redline_against(old.xml, main, data, revisions, read)
     if SETTINGS in parts:
         parts[SETTINGS] = _tracking_on(parts[SETTINGS])
     if properties:

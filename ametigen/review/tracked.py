@@ -13,14 +13,15 @@ from __future__ import annotations
 import copy
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from lxml import etree
 
 from ametigen.docxtext import paragraph_text
-from ametigen.review.align import Opcode, align, opcodes
+from ametigen.review.align import Opcode, Pair, align, opcodes
+from ametigen.review.stretch import stretch
 from ametigen.review.words import words
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -71,13 +72,52 @@ def redline_tree(old_root: Element, new_root: Element, revisions: Revisions) -> 
     """``redline_xml`` of the parsed main parts (``new_root`` is changed in place)."""
     old_body, new_body = old_root.find(_BODY), new_root.find(_BODY)
     assert old_body is not None and new_body is not None
-    section = new_body.find(_SECT_PR)
-    items = _merge(list(_blocks(old_body)), list(_blocks(new_body)), revisions)
+    old, new = _blocks(old_body), _blocks(new_body)
+    return _finished(new_root, new_body, _merge(old, new, align(_keys(old), _keys(new)), revisions))
+
+
+def redline_against(
+    old_xml: bytes,
+    new_root: Element,
+    new_xml: bytes,
+    revisions: Revisions,
+    parse_old: Callable[[bytes], Element] = etree.fromstring,
+) -> bytes:
+    """``redline_tree`` of BASE's main part given as bytes (``new_root`` parsed from
+    ``new_xml``, HEAD's). Where the top-level elements at the start and at the end of BASE's
+    body are HEAD's to the byte (see :mod:`ametigen.review.stretch`), only BASE's stretch
+    between them is parsed and keyed, HEAD's elements standing for the rest; where those then
+    pair with anything but a block of the same text, or BASE's bytes cannot be read that way,
+    all of BASE is parsed by ``parse_old`` (which refuses it if it is not well-formed)."""
+    new_body = new_root.find(_BODY)
+    assert new_body is not None
+    bounds: list[int] = []
+    new = _blocks(new_body, bounds)
+    found = stretch(old_xml, new_xml, new_root)
+    if found is not None:
+        start, end = bounds[found.first], bounds[found.last]
+        middle = _blocks(found.old)
+        old = new[:start] + middle + new[end:]  # HEAD's blocks stand for BASE's at both ends
+        pairs = align(_keys(old), _keys(new))
+        own = range(start, start + len(middle))  # BASE's own blocks
+        if all(
+            i is None or i in own or (j is not None and old[i].key == new[j].key) for i, j in pairs
+        ):
+            return _finished(new_root, new_body, _merge(old, new, pairs, revisions))
+    old_body = parse_old(old_xml).find(_BODY)
+    assert old_body is not None
+    old = _blocks(old_body)
+    return _finished(new_root, new_body, _merge(old, new, align(_keys(old), _keys(new)), revisions))
+
+
+def _finished(root: Element, body: Element, items: list[Item]) -> bytes:
+    """The main part with ``items`` as its body (and its section properties last)."""
+    section = body.find(_SECT_PR)
     wanted = list(_regroup(items))
     if section is not None:
         wanted.append(section)
-    _set_children(new_body, wanted)
-    return etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    _set_children(body, wanted)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _set_children(parent: Element, wanted: list[Element]) -> None:
@@ -116,16 +156,27 @@ class Item(NamedTuple):
     old_table: Element | None = None
 
 
-def _blocks(parent: Element) -> Iterator[Block]:
+def _blocks(parent: Element, bounds: list[int] | None = None) -> list[Block]:
+    """The blocks of ``parent``'s children; ``bounds`` gets the index of each child's first
+    block, and their number last."""
+    blocks: list[Block] = []
     for child in parent:
+        if bounds is not None:
+            bounds.append(len(blocks))
         tag = child.tag
         if tag == _P:
-            yield Block(child, "p\0" + paragraph_text(child))  # type: ignore[arg-type]
+            blocks.append(Block(child, "p\0" + paragraph_text(child)))  # type: ignore[arg-type]
         elif tag == _TBL:
-            for row in child.iterchildren(_TR):
-                yield Block(row, _row_key(row), child)
+            blocks += [Block(row, _row_key(row), child) for row in child.iterchildren(_TR)]
         elif tag != _SECT_PR and tag != _TC_PR:
-            yield Block(child, "x\0" + etree.tostring(child).decode("utf-8"))
+            blocks.append(Block(child, "x\0" + etree.tostring(child).decode("utf-8")))
+    if bounds is not None:
+        bounds.append(len(blocks))
+    return blocks
+
+
+def _keys(blocks: list[Block]) -> list[str]:
+    return [block.key for block in blocks]
 
 
 def _row_key(row: Element) -> str:
@@ -133,9 +184,12 @@ def _row_key(row: Element) -> str:
     return f"r{len(texts)}\0" + " | ".join(texts)
 
 
-def _merge(old: list[Block], new: list[Block], revisions: Revisions) -> list[Item]:
+def _merge(
+    old: list[Block], new: list[Block], pairs: list[Pair], revisions: Revisions
+) -> list[Item]:
+    """The output's blocks, from the blocks of both aligned (``pairs``, see ``align``)."""
     items: list[Item] = []
-    for i, j in align([b.key for b in old], [b.key for b in new]):
+    for i, j in pairs:
         before = old[i] if i is not None else None
         after = new[j] if j is not None else None
         if after is not None and before is not None:
@@ -274,7 +328,9 @@ def _changed(old: Element, new: Element, revisions: Revisions) -> Element:
         return _replaced(old, new, revisions)
     # a row with the same number of cells: align each cell's paragraphs
     for old_cell, new_cell in zip(old.findall(q("tc")), new.findall(q("tc")), strict=True):
-        blocks = _merge(list(_blocks(old_cell)), list(_blocks(new_cell)), revisions)
+        old_blocks, new_blocks = _blocks(old_cell), _blocks(new_cell)
+        pairs = align(_keys(old_blocks), _keys(new_blocks))
+        blocks = _merge(old_blocks, new_blocks, pairs, revisions)
         kept = [c for c in new_cell if c.tag == _TC_PR]
         _set_children(new_cell, kept + list(_regroup(blocks)))
     return new
