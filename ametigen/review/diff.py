@@ -128,15 +128,18 @@ def load(
     cache: TemplateCache | None = None,
     sources: Sources | None = None,
     meanwhile: Callable[[], object] | None = None,
+    *,
+    here: bool = False,
 ) -> Snapshot:
     """The snapshot of ``project`` at a revision (a name; None or commit None: the working
     tree); ``cache``: where prepared templates are kept; ``sources``: the working tree's,
-    loaded already; ``meanwhile()``: called once workers render its Markdown."""
+    loaded already; ``meanwhile()``: called once workers render its Markdown (``here``: it
+    is rendered in this process, and ``meanwhile()`` called after)."""
     if not isinstance(side, Revision):
         side = revision(project, side)
     folder, keeper = materialise(project, side.commit)
     try:
-        found = snapshot(folder, side.label, cache, sources, meanwhile)
+        found = snapshot(folder, side.label, cache, sources, meanwhile, here=here)
     except BaseException:
         if keeper is not None:
             keeper.cleanup()
@@ -153,9 +156,12 @@ def load_both(
     pair: Callable[[str, str, str], object] | None = None,
 ) -> tuple[Snapshot, Snapshot]:
     """The snapshots of both revisions: BASE's copied out of git and resolved in a second
-    process (where workers fork) while this one makes HEAD's, and taken from it while HEAD's
-    Markdown is rendered; BASE's Markdown is then rendered here, on every core (a second
-    process renders on one, and the documents it sends back are a third of their Markdown).
+    process (where workers fork) while this one makes HEAD's and renders its Markdown (the
+    other core is that process's: workers of its own would only take turns with it, each
+    starting cold, and cost a third more), then taken from it; without that process, HEAD's
+    Markdown is rendered by workers, and BASE's resolution taken meanwhile. BASE's Markdown is
+    then rendered here, on every core (a second process renders on one, and the documents it
+    sends back are a third of their Markdown).
     ``cache`` keeps prepared templates of the working tree; ``pair``: see ``rendered`` (for
     BASE's Markdown and HEAD's)."""
     keeper = tempfile.TemporaryDirectory(prefix="ametigen-rev-") if base.commit else None
@@ -171,7 +177,12 @@ def load_both(
                 taken = _Taken(made)
                 try:
                     new = load(
-                        project, head, cache if head.commit is None else None, sources, taken
+                        project,
+                        head,
+                        cache if head.commit is None else None,
+                        sources,
+                        taken,
+                        here=made.process is not None,
                     )
                 except AmetigenError:
                     rendered(taken.resolution())  # BASE's problem first, as when made in turn

@@ -11,7 +11,7 @@ import hashlib
 import operator
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -133,8 +133,12 @@ def rendered(
     like: Snapshot | None = None,
     meanwhile: Callable[[], object] | None = None,
     pair: Callable[[str, str, str], object] | None = None,
+    *,
+    here: bool = False,
 ) -> Snapshot:
-    """The snapshot of a resolved revision: every document's Markdown rendered, on every core.
+    """The snapshot of a resolved revision: every document's Markdown rendered, on every core
+    (``here``: in this process, while a second one has the other core; ``meanwhile()`` is then
+    called at the end).
 
     ``like``: the other revision's snapshot. Where both have the same templates, a document
     equal to the other's document of that position takes its Markdown (most positions of a
@@ -161,13 +165,16 @@ def rendered(
         other = others.get(ident)
         markdown = other.markdown if other is not None else None
         jobs.append((renderers[doc.layout], doc, ident, markdown, pair))
-    made = map_parallel(_markdown, jobs, per_worker=PARALLEL_FROM)  # both cores
+    if here:
+        made: Iterable[tuple[str, object]] = map(_markdown, jobs)
+    else:
+        made = map_parallel(_markdown, jobs, per_worker=PARALLEL_FROM)  # both cores
     paired = {}
     for (ident, doc), (text, of_pair) in zip(todo, made, strict=True):
         positions[ident] = Position(doc, text)
         if of_pair is not None:
             paired[ident] = of_pair
-        if meanwhile is not None:
+        if meanwhile is not None and not here:
             meanwhile()
             meanwhile = None
     if meanwhile is not None:
@@ -214,13 +221,15 @@ def snapshot(
     cache: TemplateCache | None = None,
     sources: Sources | None = None,
     meanwhile: Callable[[], object] | None = None,
+    *,
+    here: bool = False,
 ) -> Snapshot:
     """Resolve and render the project in ``project`` (``sources``: loaded already); ``label``
-    names the revision in errors.
+    names the revision in errors; ``meanwhile``, ``here``: see :func:`rendered`.
 
     Each layout's Word template is prepared when first used (``cache``: kept prepared there).
     """
-    return rendered(resolution(project, label, sources), cache, meanwhile=meanwhile)
+    return rendered(resolution(project, label, sources), cache, meanwhile=meanwhile, here=here)
 
 
 def _markdown(
