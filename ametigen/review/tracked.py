@@ -20,7 +20,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from ametigen.docxtext import paragraph_text
-from ametigen.review.align import Opcode, Pair, align, opcodes
+from ametigen.review.align import Opcode, Pair, align, content, opcodes
 from ametigen.review.stretch import stretch
 from ametigen.review.words import words
 
@@ -73,7 +73,7 @@ def redline_tree(old_root: Element, new_root: Element, revisions: Revisions) -> 
     old_body, new_body = old_root.find(_BODY), new_root.find(_BODY)
     assert old_body is not None and new_body is not None
     old, new = _blocks(old_body), _blocks(new_body)
-    return _finished(new_root, new_body, _merge(old, new, align(_keys(old), _keys(new)), revisions))
+    return _finished(new_root, new_body, _merge(old, new, _aligned(old, new), revisions))
 
 
 def redline_against(
@@ -98,7 +98,7 @@ def redline_against(
         start, end = bounds[found.first], bounds[found.last]
         middle = _blocks(found.old)
         old = new[:start] + middle + new[end:]  # HEAD's blocks stand for BASE's at both ends
-        pairs = align(_keys(old), _keys(new))
+        pairs = _aligned(old, new)
         own = range(start, start + len(middle))  # BASE's own blocks
         if all(
             i is None or i in own or (j is not None and old[i].key == new[j].key) for i, j in pairs
@@ -107,7 +107,7 @@ def redline_against(
     old_body = parse_old(old_xml).find(_BODY)
     assert old_body is not None
     old = _blocks(old_body)
-    return _finished(new_root, new_body, _merge(old, new, align(_keys(old), _keys(new)), revisions))
+    return _finished(new_root, new_body, _merge(old, new, _aligned(old, new), revisions))
 
 
 def _finished(root: Element, body: Element, items: list[Item]) -> bytes:
@@ -177,6 +177,15 @@ def _blocks(parent: Element, bounds: list[int] | None = None) -> list[Block]:
 
 def _keys(blocks: list[Block]) -> list[str]:
     return [block.key for block in blocks]
+
+
+def _aligned(old: list[Block], new: list[Block]) -> list[Pair]:
+    """``align`` of the blocks by their keys, each key's number-free form made once: the
+    documents of a run share most of their blocks, and BASE's and HEAD's share their keys."""
+    return align(_keys(old), _keys(new), key=_matched_on)
+
+
+_matched_on = functools.lru_cache(maxsize=50_000)(content)
 
 
 def _row_key(row: Element) -> str:
@@ -329,7 +338,7 @@ def _changed(old: Element, new: Element, revisions: Revisions) -> Element:
     # a row with the same number of cells: align each cell's paragraphs
     for old_cell, new_cell in zip(old.findall(q("tc")), new.findall(q("tc")), strict=True):
         old_blocks, new_blocks = _blocks(old_cell), _blocks(new_cell)
-        pairs = align(_keys(old_blocks), _keys(new_blocks))
+        pairs = _aligned(old_blocks, new_blocks)
         blocks = _merge(old_blocks, new_blocks, pairs, revisions)
         kept = [c for c in new_cell if c.tag == _TC_PR]
         _set_children(new_cell, kept + list(_regroup(blocks)))
