@@ -15,7 +15,8 @@ names) until the checks between positions found no error, and are removed otherw
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ametigen.collector import collector_paused, settle, settling
 from ametigen.errors import AmetigenError, Problem, SourceErrors, TemplateProblem, raise_errors
-from ametigen.hashcache import Hashes
+from ametigen.hashcache import Hashes, save
 from ametigen.incremental import (
     STATE_FILE,
     BlockEntries,
@@ -102,28 +103,89 @@ class Outputs:
 
 @dataclass(frozen=True)
 class Present:
-    """The outputs that are in an output folder now, by position id."""
+    """What of the positions' outputs is in an output folder now."""
 
-    markdown: dict[str, str]
-    docx: dict[str, str]
+    incomplete: frozenset[str]  # the positions with an output missing
+    stale: tuple[str, ...]  # the outputs of positions that are no longer there
 
     @classmethod
-    def of(cls, out: Path, hashes: Hashes) -> Present:
-        return cls(hashes.files(out / "md", ".md"), hashes.files(out / "docx", ".docx"))
+    def of(cls, out: Path, hashes: Hashes, positions: Collection[str]) -> Present:
+        """The outputs in ``out`` now, against the ``positions`` there now."""
+        markdown = hashes.files(out / "md", ".md")
+        docx = hashes.files(out / "docx", ".docx")
+        return cls(
+            frozenset(ident for ident in positions if ident not in markdown or ident not in docx),
+            tuple(
+                path
+                for found in (markdown, docx)
+                for ident, path in found.items()
+                if ident not in positions
+            ),
+        )
 
-    def complete(self) -> set[str]:
-        """Ids of the positions whose both outputs are there."""
-        return self.markdown.keys() & self.docx.keys()
-
-    def remove_deleted(self, out: Path, positions: Collection[str]) -> list[Path]:
+    def remove_deleted(self, out: Path) -> list[Path]:
         """Remove the outputs of positions that are no longer there (deleted or renamed)."""
-        stale = [
-            path
-            for found in (self.markdown, self.docx)
-            for ident, path in found.items()
-            if ident not in positions
-        ]
-        return remove_files(stale, out)
+        return remove_files(self.stale, out)
+
+
+def survey(root: Path, out: Path) -> Iterator[Scan | tuple[Present, bytes | None]]:
+    """What a build of the project at ``root`` into ``out`` finds before it reads a source, in
+    two steps: the sources' hashes; then the outputs there, and the hash cache the build keeps
+    if it goes through (see :meth:`Hashes.encoded`)."""
+    hashes = Hashes(root, out)
+    now = scan(root, hashes)
+    yield now
+    yield Present.of(out, hashes, now.positions), hashes.encoded()
+
+
+SURVEY_BESIDE_FROM = 1 << 19
+"""Bytes of the last build's state (some 800 positions) from which the survey runs in a second
+process (see ``_surveyed``); below, it takes so little that a second process would not pay."""
+
+
+@dataclass(frozen=True)
+class Surveyed:
+    """What a build found before reading a source: the state of the last build, the sources'
+    hashes and what changed since, and the outputs there (see ``survey``)."""
+
+    state: State
+    now: Scan
+    changes: Changes | None
+    present: Present
+    cache: bytes | None
+
+
+VALIDATING = (
+    "ametigen.pipeline",
+    "ametigen.resolve.each",
+    "ametigen.render.cache",
+    "ametigen.render.probe",
+    "ametigen.render.markdown",
+    "ametigen.render.docx",
+)
+"""What reading and rendering a position imports (see ``_surveyed``)."""
+
+
+def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
+    """The survey, in a second process (where one can be forked) while this one reads the state
+    of the last build. With any change, this one then imports what reading sources needs
+    (``VALIDATING``: some 0.2 s at 10,000 positions) while the survey lists the outputs; with
+    none, nothing."""
+    import importlib
+
+    try:
+        size = os.stat(out / STATE_FILE).st_size
+    except OSError:
+        size = 0
+    with Background(partial(survey, root, out), here=size < SURVEY_BESIDE_FROM) as surveying:
+        state = load_state(out)
+        now: Scan = surveying.result()
+        changes = state.changed(now, epoch)
+        if changes is None or changes:
+            for name in VALIDATING:
+                importlib.import_module(name)
+        present, cache = surveying.result()
+    return Surveyed(state, now, changes, present, cache)
 
 
 def build(
@@ -142,12 +204,13 @@ def build(
     root = find_root(project)
     out = (out or root / "build").resolve()
     with exclusive(out), settling():
-        hashes = Hashes(root, out)
-        report = _build(root, positions, out, epoch, strict, progress, hashes)
+        with collector_paused():  # (what a run reads first and keeps to its end: set aside)
+            surveyed = _surveyed(root, out, epoch)
+        report = _build(root, positions, out, epoch, strict, progress, surveyed)
         # Kept only after a build that went through: one that finds an error, fails or is
         # stopped leaves build/ exactly as it was. (The folders it wrote to have changed since
         # they were listed: the next run lists them again.)
-        hashes.save()
+        save(out, surveyed.cache)
         return report
 
 
@@ -158,26 +221,22 @@ def _build(
     epoch: int | None,
     strict: bool,
     progress: Progress,
-    hashes: Hashes,
+    surveyed: Surveyed,
 ) -> BuildReport:
-    with collector_paused():  # (what a run reads first and keeps to its end: set aside)
-        now = scan(root, hashes)
+    state, now, changes, present = surveyed.state, surveyed.now, surveyed.changes, surveyed.present
+    with collector_paused():
         selected = select(now.positions, positions, root)
-        state = load_state(out)
-        changes = state.changed(now, epoch)
-        present = Present.of(out, hashes)
         if changes:
             dict(state.entries)  # (an edit reads every entry: see resolve.affected)
         settle()
-    complete = present.complete()
     if changes is not None:
-        changes.edited |= {ident for ident in selected if ident not in complete}
+        changes.edited |= present.incomplete.intersection(selected)
         if not changes:
             clean_after_killed(out, out / "md", out / "docx")
             raise_errors(state.warnings, strict=strict)
             report = BuildReport(unchanged=selected, warnings=state.warnings)
             if not positions:
-                report.removed = present.remove_deleted(out, now.positions)
+                report.removed = present.remove_deleted(out)
             return report
     run = Run(root, positions, selected, out, epoch, strict, progress, now, state, present)
     resolution = None
@@ -223,7 +282,7 @@ def _build(
                 epoch,
                 layouts,
                 {ident: known[ident].fingerprint for ident in jobs if ident in known},
-                complete,
+                present.incomplete,
             )
             work = ResolveAndRender(
                 Positions(root),
@@ -323,7 +382,7 @@ def _build_reached(run: Run, changes: Changes, found: Reach) -> BuildReport | No
             run.epoch,
             layouts,
             {ident: entry.fingerprint for ident, entry in state.entries.items()},
-            run.present.complete(),
+            run.present.incomplete,
         ),
         frozenset(wanted),
     )
@@ -391,7 +450,7 @@ def _finish(
     report.unchanged.sort()
     now = run.now
     if not run.positions:
-        report.removed = run.present.remove_deleted(run.out, now.positions)
+        report.removed = run.present.remove_deleted(run.out)
     blocks = BlockEntries(now.blocks, resolution.resolved.block_entries)
     next_state = State(now.context, run.epoch, entries, resolution.warnings, blocks)
     write_atomic(run.out / STATE_FILE, encode_state(next_state, run.state.entries))
@@ -456,7 +515,7 @@ class RenderOne:
     """Render one document if it changed, and stage its files (see :class:`Staged`).
 
     It is rendered when its fingerprint differs from the last build's (``fingerprints``) or its
-    outputs are not all there (``complete``). Returns the fingerprint and the outputs with
+    outputs are not all there (``incomplete``). Returns the fingerprint and the outputs with
     their staged temporary files (None: an output already held exactly that), or no outputs
     when it was not rendered.
 
@@ -469,13 +528,13 @@ class RenderOne:
     epoch: int | None
     keys: Mapping[str, str]  # each layout's templates' content
     fingerprints: Mapping[str, str]
-    complete: Collection[str]
+    incomplete: Collection[str]
 
     def __call__(self, doc: Document) -> Rendered:
         fingerprint = digest(
             generator_fingerprint(), self.keys[doc.layout], f"{self.epoch}", repr(doc)
         )
-        if self.fingerprints.get(doc.id) == fingerprint and doc.id in self.complete:
+        if self.fingerprints.get(doc.id) == fingerprint and doc.id not in self.incomplete:
             return Rendered(fingerprint, None)
         outputs = Outputs.of(self.out, doc.id)
         markdown, docx = self.renderers[doc.layout].render(doc, self.epoch)

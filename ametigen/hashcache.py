@@ -196,8 +196,12 @@ class Hashes:
         return files_by_id(folder, suffix, listed)
 
     def save(self) -> None:
-        """Keep what this run read for the next, if it kept enough the last one had not;
-        where it cannot be kept, the next run reads every file.
+        """Keep what this run read for the next (see :meth:`encoded`)."""
+        save(self.folder, self.encoded())
+
+    def encoded(self) -> bytes | None:
+        """What :meth:`save` writes: what this run read, if it kept enough the last one had not
+        (else None: where it cannot be kept, the next run reads every file).
 
         Only what is kept new makes it write, and only when it is at least one entry in
         :data:`WRITE_SHARE` (or the first): writing costs about as much as reading that many
@@ -207,7 +211,7 @@ class Hashes:
         is used only while its stat matches, and a change time never comes back.
         """
         if self.folder is None or not TRUSTED:
-            return
+            return None
         folders = {**self.known_folders, **self.kept_folders}  # (trees not listed now stay)
         known, kept = self.known, self.kept
         new = sum(known.get(key) is not entry for key, entry in kept.items()) + sum(
@@ -217,16 +221,9 @@ class Hashes:
         )
         everything = len(kept) + sum(len(entries) for entries in self.kept_folders.values())
         if not new or (known and new * WRITE_SHARE < everything):
-            return
-        from ametigen.write import write_atomic
-
+            return None
         raw = {"format": FORMAT, "root": self.root, "files": self.kept, "folders": folders}
-        with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(
-                self.folder / CACHE_FILE,
-                json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-            )
+        return json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def _load(self) -> None:
         assert self.folder is not None
@@ -240,6 +237,17 @@ class Hashes:
                 self.known, self.known_folders = files, folders
         except Exception:  # missing or damaged: read every file
             pass
+
+
+def save(folder: Path | None, encoded: bytes | None) -> None:
+    """Write the cache ``encoded`` (see :meth:`Hashes.encoded`; None: nothing) into ``folder``."""
+    if folder is None or encoded is None:
+        return
+    from ametigen.write import write_atomic
+
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / CACHE_FILE, encoded)
 
 
 def _of_file(stat: os.stat_result) -> str:

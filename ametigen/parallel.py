@@ -12,13 +12,16 @@ them (see :mod:`ametigen.interrupts`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from types import GeneratorType
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 from ametigen import interrupts
 from ametigen.errors import AmetigenError
@@ -40,8 +43,9 @@ every worker (inherited or installed). Set means: no workers of one's own."""
 
 
 _IN_BACKGROUND = False
-"""Set in a :class:`Background` process: it is daemonic, so may start no workers; it does the
-items of a ``map_parallel`` itself (the process that started it keeps the other core busy)."""
+"""Set in a :class:`Background` process: it starts no workers (the process that started it keeps
+the other core busy, and stops it without waiting for children of its own); it does the items
+of a ``map_parallel`` itself."""
 
 
 class WorkerDied(AmetigenError):
@@ -60,19 +64,22 @@ def start_method() -> str:
 
     Fork is safe on Linux (not on macOS, whose system libraries break in a forked child) and
     only while this process runs no other thread (a forked child gets a copy of any lock
-    another thread held).
+    another thread held). (multiprocessing is imported only to check another method asked for:
+    a build that starts no workers does without it.)
     """
-    import multiprocessing
-
-    available = multiprocessing.get_all_start_methods()
     chosen = os.environ.get(START_METHOD, "")
+    if chosen == "spawn" or (chosen == "fork" and hasattr(os, "fork")):
+        return chosen  # (there everywhere, and where there is os.fork)
     if chosen:
+        import multiprocessing
+
+        available = multiprocessing.get_all_start_methods()
         if chosen not in available:
             raise AmetigenError(
                 f"{START_METHOD}={chosen}: tundmatu väärtus; võimalikud: {', '.join(available)}"
             )
         return chosen
-    if "fork" in available and sys.platform != "darwin" and threading.active_count() == 1:
+    if hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1:
         return "fork"
     return "spawn"
 
@@ -226,53 +233,120 @@ def worker_died(exitcode: int | None) -> str:
 class Background:
     """A function running in a forked process while this one goes on; ``result()`` waits.
 
+    A generator function hands over each value it yields as soon as it is made, one to each
+    call of ``result()`` (the work that follows goes on meanwhile).
+
     Without fork (see :func:`start_method`) it simply runs in ``result()``: starting a fresh
-    interpreter costs more than it would save. Leaving the ``with`` block without asking for the
-    result stops the process. A process that dies makes ``result()`` raise WorkerDied.
+    interpreter costs more than it would save. Leaving the ``with`` block without asking for
+    every result stops the process. A process that dies makes ``result()`` raise WorkerDied.
+
+    The process is forked with ``os.fork`` and answers through a pipe, pickled: multiprocessing
+    would add its own imports (~15 ms) to every run that forks one.
     """
 
-    def __init__(self, function: Callable[[], R]) -> None:
+    def __init__(self, function: Callable[[], Any], *, here: bool = False) -> None:
+        """``here``: run it in this process, as without fork."""
         self.function = function
-        self.process: BaseProcess | None = None
-        if start_method() == "fork":
-            import multiprocessing
-
-            context = multiprocessing.get_context("fork")
-            self.receive, send = context.Pipe(duplex=False)
-            self.process = context.Process(target=_report, args=(function, send), daemon=True)
+        self.values: Iterator[Any] | None = None  # a generator's, without fork
+        self.process: int | None = None  # the id of the forked process
+        if not here and start_method() == "fork":
+            receive, send = os.pipe()
             with interrupts.starting_workers():
-                self.process.start()
-            send.close()
+                pid = os.fork()
+                if pid == 0:
+                    _report(function, receive, send)  # (never returns)
+            os.close(send)
+            self.process, self.receive = pid, receive
 
     def result(self) -> Any:
         if self.process is None:
-            return self.function()
-        try:
-            outcome, value = self.receive.recv()
-        except EOFError:  # it ended without a word
-            self.process.join()
-            exitcode, self.process = self.process.exitcode, None
-            raise WorkerDied(worker_died(exitcode)) from None
-        self.process.join()
-        self.process = None
+            return self._here()
+        header = _read(self.receive, _HEADER.size)
+        size = _HEADER.unpack(header)[0] if len(header) == _HEADER.size else -1
+        data = _read(self.receive, size) if size > 0 else b""
+        if len(data) != size:  # it died, perhaps while it answered
+            raise WorkerDied(worker_died(self._end()))
+        outcome, value, last = pickle.loads(data)
+        if last:
+            exitcode = self._end()
+            if exitcode != 0:
+                raise WorkerDied(worker_died(exitcode))
         if outcome == "raised":
             raise value
         return value
+
+    def _here(self) -> Any:
+        """``result()`` without fork: the function's value, or its generator's next."""
+        if self.values is None:
+            value = self.function()
+            if not isinstance(value, GeneratorType):
+                return value
+            self.values = value
+        return next(self.values)
+
+    def _end(self, stop: bool = False) -> int:
+        """Wait for the process (after stopping it, with ``stop``); how it ended."""
+        assert self.process is not None
+        pid, self.process = self.process, None
+        os.close(self.receive)
+        if stop:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status)
 
     def __enter__(self) -> Background:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None:
-            self.process.terminate()
-            self.process.join()
+            self._end(stop=True)
 
 
-def _report(function: Callable[[], Any], send: Any) -> None:
+_HEADER = struct.Struct("<Q")
+"""Before each message of a :class:`Background` process: its length."""
+
+
+def _report(function: Callable[[], Any], receive: int, send: int) -> NoReturn:
+    """In the forked process: run ``function``, send how it ended (a message for each value of
+    a generator), and end (with no cleanup of what the parent holds: its ``finally`` blocks and
+    exit handlers are the parent's)."""
     global _IN_BACKGROUND
-    _IN_BACKGROUND = True
-    interrupts.in_worker()
+    exitcode = 1
     try:
-        send.send(("returned", function()))
-    except BaseException as error:  # handed to the parent, which raises it
-        send.send(("raised", error))
+        _IN_BACKGROUND = True
+        interrupts.in_worker()
+        os.close(receive)
+        try:
+            value = function()
+            if isinstance(value, GeneratorType):
+                for each in value:
+                    _send(send, ("returned", each, False))
+            else:
+                _send(send, ("returned", value, True))
+        except BaseException as error:  # handed to the parent, which raises it
+            _send(send, ("raised", error, True))
+        exitcode = 0
+    except BaseException:  # (an outcome that does not pickle: the parent says it died)
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(exitcode)
+
+
+def _send(handle: int, message: tuple[str, Any, bool]) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    for part in (_HEADER.pack(len(data)), data):
+        view = memoryview(part)
+        while view:
+            view = view[os.write(handle, view) :]
+
+
+def _read(handle: int, size: int) -> bytes:
+    """``size`` bytes from ``handle``; fewer if it ends before."""
+    chunks, left = [], size
+    while left and (chunk := os.read(handle, min(left, 1 << 20))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

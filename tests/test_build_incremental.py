@@ -250,8 +250,11 @@ def test_macro_org_and_epoch_changes_rebuild_everything(project: Path) -> None:
 
 NOTHING_HEAVY = """
 import sys
+import ametigen.build
 from ametigen.build import build
 
+if sys.argv[2] == "beside":
+    ametigen.build.SURVEY_BESIDE_FROM = 0
 report = build(__import__("pathlib").Path(sys.argv[1]))
 assert not report.built, report.built
 heavy = {"pydantic", "jinja2", "docxtpl", "yaml", "lxml", "multiprocessing", "concurrent.futures"}
@@ -260,15 +263,17 @@ print(" ".join(heavy) or "none")
 """
 
 
-def test_a_build_with_nothing_changed_imports_nothing_heavy(project: Path) -> None:
+@pytest.mark.parametrize("survey", ["here", "beside"])
+def test_a_build_with_nothing_changed_imports_nothing_heavy(project: Path, survey: str) -> None:
     """Nothing changed: the sources are hashed and compared with the state, nothing else (no
-    validation, templates, YAML or worker processes are even imported)."""
+    validation, templates, YAML or worker processes are even imported), also where the sources
+    are surveyed in a second process (as for many positions)."""
     import subprocess
     import sys
 
     build(project)
     done = subprocess.run(
-        [sys.executable, "-c", NOTHING_HEAVY, str(project)], capture_output=True, text=True
+        [sys.executable, "-c", NOTHING_HEAVY, str(project), survey], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "none"

@@ -254,6 +254,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         # beside the check of the positions, positions loaded ahead.
         patch.setattr(ametigen.build, "PREPARE_BESIDE_FROM", 0)
         patch.setattr(ametigen.check, "AHEAD_FROM", 0)
+        # Every build surveys the sources and outputs beside its imports, as for many.
+        patch.setattr(ametigen.build, "SURVEY_BESIDE_FROM", 0)
         # Files here are seconds old at most: with the usual margin no hash would be kept
         # beside its stat (ametigen/hashcache.py), and the edits would never meet a kept one.
         # Without it the rule that remains — nothing edited since the reading began is kept —

@@ -6,12 +6,14 @@ Run the whole suite with ``AMETIGEN_START_METHOD=spawn`` to test as on macOS and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -67,9 +69,10 @@ def test_an_unknown_start_method_is_named(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def workers_of(parent: int) -> list[int]:
-    """Worker processes of ``parent``. Spawned ones say so once they run Python; before that a
-    child of a spawning parent may as well be multiprocessing's resource tracker (which fork
-    does not use)."""
+    """Worker processes of ``parent`` that run. Spawned ones say so once they run Python; before
+    that a child of a spawning parent may as well be multiprocessing's resource tracker (which
+    fork does not use). (One that has ended, and waits for its parent to collect its answer,
+    cannot be stopped any more.)"""
     marker = b"spawn_main" if os.environ.get(START_METHOD) == "spawn" else b""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -78,7 +81,7 @@ def workers_of(parent: int) -> list[int]:
             command = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError):
             continue  # it ended meanwhile
-        if int(fields[1]) == parent and marker in command:
+        if int(fields[1]) == parent and fields[0] != "Z" and marker in command:
             found.append(int(stat.parent.name))
     return found
 
@@ -105,11 +108,13 @@ def interrupted_build(project: Path, interrupt: Callable[[int, list[int]], None]
         start_new_session=True,  # its own process group, as a terminal gives it
     )
     try:
+        # Both workers of the pool, running (a background process the build starts first, to
+        # prepare the templates, may be there too: it may end on its own at any moment).
         workers: list[int] = []
-        while not workers and process.poll() is None:
+        while len(workers) < 2 and process.poll() is None:
             time.sleep(0.005)
             workers = workers_of(process.pid)
-        assert workers, "the build ended before it started workers"
+        assert len(workers) >= 2, "the build ended before it started workers"
         interrupt(process.pid, workers)
         process.wait(timeout=120)  # a hang would block here, not fail
     finally:
@@ -129,7 +134,12 @@ def interrupted_build(project: Path, interrupt: Callable[[int, list[int]], None]
 @pytest.mark.slow
 @on_linux
 def test_a_killed_worker_fails_the_build_which_leaves_build_as_it_was(project: Path) -> None:
-    outcome = interrupted_build(project, lambda build, workers: os.kill(workers[0], 9))
+    def kill(build: int, workers: list[int]) -> None:
+        for worker in workers:
+            with contextlib.suppress(ProcessLookupError):  # (one that has ended meanwhile)
+                os.kill(worker, signal.SIGKILL)
+
+    outcome = interrupted_build(project, kill)
     assert outcome.startswith("1: ametigen: abiprotsess lõppes ootamatult (signaal SIGKILL")
 
 
@@ -179,3 +189,25 @@ def test_a_worker_stopped_as_it_starts_ends_quietly() -> None:
     )
     assert done.stdout.strip() == str(-signal.SIGTERM), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def counting() -> Iterator[int]:
+    yield 1
+    yield 2
+    raise ValueError("kolm")
+
+
+def test_a_background_generator_hands_over_each_value_as_it_comes() -> None:
+    with Background(counting) as counted:
+        assert counted.result() == 1
+        assert counted.result() == 2
+        with pytest.raises(ValueError, match="kolm"):
+            counted.result()
+    with Background(counting, here=True) as counted:
+        assert counted.process is None
+        assert [counted.result(), counted.result()] == [1, 2]
+
+
+def test_a_background_exception_is_raised_here() -> None:
+    with Background(partial(int, "x")) as failing, pytest.raises(ValueError, match="'x'"):
+        failing.result()
