@@ -168,9 +168,10 @@ VALIDATING = (
 
 def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
     """The survey, in a second process (where one can be forked) while this one reads the state
-    of the last build. With any change, this one then imports what reading sources needs
-    (``VALIDATING``: some 0.2 s at 10,000 positions) while the survey lists the outputs; with
-    none, nothing."""
+    of the last build and decodes its entries (an edit reads them all; with nothing changed,
+    this process would only have waited for the survey's first step, which takes longer). With
+    any change, this one then imports what reading sources needs (``VALIDATING``: some 0.2 s at
+    10,000 positions) while the survey lists the outputs; with none, nothing."""
     import importlib
 
     try:
@@ -179,6 +180,8 @@ def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
         size = 0
     with Background(partial(survey, root, out), here=size < SURVEY_BESIDE_FROM) as surveying:
         state = load_state(out)
+        if surveying.process is not None:
+            dict(state.entries)
         now: Scan = surveying.result()
         changes = state.changed(now, epoch)
         if changes is None or changes:
