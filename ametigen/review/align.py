@@ -97,8 +97,11 @@ def _difflib_opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcod
     return list(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
 
 
+@functools.lru_cache(maxsize=50_000)
 def content(block: str) -> str:
-    """The key a block is matched on: its kind (before a ``\0``) and its text without numbers."""
+    """The key a block is matched on: its kind (before a ``\0``) and its text without numbers.
+    Made once for each distinct block, as ``without_numbers``: the documents of a run share
+    most of their blocks, and BASE's and HEAD's share their keys."""
     kind, separator, text = block.rpartition("\0")
     return kind + separator + without_numbers(text)
 

@@ -20,7 +20,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from ametigen.docxtext import paragraph_text
-from ametigen.review.align import Opcode, Pair, align, content, opcodes
+from ametigen.review.align import Opcode, Pair, align, opcodes
 from ametigen.review.stretch import stretch
 from ametigen.review.words import words
 
@@ -180,12 +180,8 @@ def _keys(blocks: list[Block]) -> list[str]:
 
 
 def _aligned(old: list[Block], new: list[Block]) -> list[Pair]:
-    """``align`` of the blocks by their keys, each key's number-free form made once: the
-    documents of a run share most of their blocks, and BASE's and HEAD's share their keys."""
-    return align(_keys(old), _keys(new), key=_matched_on)
-
-
-_matched_on = functools.lru_cache(maxsize=50_000)(content)
+    """``align`` of the blocks by their keys."""
+    return align(_keys(old), _keys(new))
 
 
 def _row_key(row: Element) -> str:
