@@ -35,7 +35,7 @@ from ametigen.incremental import (
     scan_positions,
 )
 from ametigen.load.ahead import Ahead
-from ametigen.load.project import POSITIONS, find_root
+from ametigen.load.project import POSITIONS, find_root, in_order
 from ametigen.resolve.affected import Resolution, ordered, resolve_changed
 
 CHECK_STATE = ".ametigen-check.json"
@@ -143,7 +143,7 @@ def _everything(root: Path, now: Scan, listed: Collection[str]) -> Resolution:
     keys = {name: now.layout(name) for name in now.layouts()}
     hashed = not now.positions
     early = hashed and len(listed) >= AHEAD_FROM
-    order = sorted(listed, key=lambda ident: ident.split("/")) if early else ()
+    order = in_order(listed) if early else ()
     with Ahead(root, order) as ahead:  # (while this process imports: see load.ahead)
         from ametigen.pipeline import checked
 

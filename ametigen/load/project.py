@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -98,7 +98,13 @@ def position_files(root: Path) -> dict[str, Path]:
 def position_names(root: Path) -> dict[str, str]:
     """``position_files`` with the files' names as strings (no Path for each of thousands)."""
     found = files_by_id(root / POSITIONS, ".yaml")
-    return {ident: found[ident] for ident in sorted(found, key=lambda i: i.split("/"))}
+    return {ident: found[ident] for ident in in_order(found)}
+
+
+def in_order(idents: Iterable[str]) -> list[str]:
+    """Position ids in the order of their files: folder by folder, as ``position_files``
+    gives them."""
+    return sorted(idents, key=lambda ident: ident.split("/"))
 
 
 Listing = tuple[list[str], list[str], bool]
@@ -339,7 +345,7 @@ def load_sources(
     texts = None
     if contents is not None:
         found = {name[: -len(".yaml")]: name for name in contents if name.endswith(".yaml")}
-        ordered = sorted(found, key=lambda ident: ident.split("/"))  # as position_files
+        ordered = in_order(found)
         files = {ident: root / POSITIONS / found[ident] for ident in ordered}
         texts = [contents[found[ident]] for ident in ordered]
     elif only is None:

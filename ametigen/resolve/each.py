@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ametigen.errors import Problem
 from ametigen.load.ahead import loaded as ahead
-from ametigen.load.project import POSITIONS, Reader, load_sources, position_names
+from ametigen.load.project import POSITIONS, Reader, in_order, load_sources, position_names
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.parallel import map_parallel
 from ametigen.resolve.checks import check_organisation, summary_of
@@ -167,10 +167,9 @@ def resolve_everywhere(
     out = Resolved.start(sources)
     if idents is None:
         files = position_names(root)
-    else:  # in the order position_names gives
+    else:
         folder = os.path.join(root, POSITIONS)
-        ordered = sorted(idents, key=lambda ident: ident.split("/"))
-        files = {ident: os.path.join(folder, f"{ident}.yaml") for ident in ordered}
+        files = {ident: os.path.join(folder, f"{ident}.yaml") for ident in in_order(idents)}
     positions = Positions(root, Shared(sources, out.problems))
     work = CheckOne(positions, Present(frozenset(files)), hashed=hashed)
     _gather(out, map_parallel(work, list(files), per_worker=PER_WORKER), files, sources)
