@@ -24,19 +24,19 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ametigen.collector import collector_paused, settle, settling
 from ametigen.errors import AmetigenError, Problem, SourceErrors, TemplateProblem, raise_errors
-from ametigen.hashcache import Hashes, save
+from ametigen.hashcache import Hashes, Reading, save
 from ametigen.incremental import (
     STATE_FILE,
     BlockEntries,
     Changes,
     Entry,
     Scan,
+    Scanning,
     State,
     digest,
     encode_state,
     generator_fingerprint,
     load_state,
-    scan,
 )
 from ametigen.load.project import POSITIONS, LayoutSource, find_root, position_id
 from ametigen.parallel import Background, map_parallel, start_method
@@ -111,8 +111,17 @@ class Present:
     @classmethod
     def of(cls, out: Path, hashes: Hashes, positions: Collection[str]) -> Present:
         """The outputs in ``out`` now, against the ``positions`` there now."""
-        markdown = hashes.files(out / "md", ".md")
-        docx = hashes.files(out / "docx", ".docx")
+        return cls.among(cls.listed(out, hashes), positions)
+
+    @staticmethod
+    def listed(out: Path, hashes: Hashes) -> Listed:
+        """The outputs in ``out`` now: the Markdown and the DOCX files by position id."""
+        return hashes.files(out / "md", ".md"), hashes.files(out / "docx", ".docx")
+
+    @classmethod
+    def among(cls, listed: Listed, positions: Collection[str]) -> Present:
+        """The outputs ``listed``, against the ``positions`` there now."""
+        markdown, docx = listed
         return cls(
             frozenset(ident for ident in positions if ident not in markdown or ident not in docx),
             tuple(
@@ -128,12 +137,27 @@ class Present:
         return remove_files(self.stale, out)
 
 
-def survey(root: Path, out: Path) -> Iterator[Scan | tuple[Present, bytes | None]]:
+Listed = tuple[dict[str, str], dict[str, str]]
+"""The Markdown and the DOCX files in an output folder, by position id."""
+
+
+def survey(
+    root: Path, out: Path, beside: bool = False
+) -> Iterator[bool | Scan | tuple[Scan, Reading] | tuple[Present, bytes | None]]:
     """What a build of the project at ``root`` into ``out`` finds before it reads a source, in
-    two steps: the sources' hashes; then the outputs there, and the hash cache the build keeps
-    if it goes through (see :meth:`Hashes.encoded`)."""
+    steps: whether the outputs are left to the caller (only with ``beside``: the survey runs
+    in a second process, and at least ``LIST_BESIDE_FROM`` sources must be read); then the
+    sources' hashes; then the outputs there, and the hash cache the build keeps if it goes
+    through (see :meth:`Hashes.encoded`) — or, where the caller lists the outputs, the
+    sources' hashes together with what was read and kept of them (see :meth:`Hashes.join`)."""
     hashes = Hashes(root, out)
-    now = scan(root, hashes)
+    scanning = Scanning(root, hashes)
+    listing_beside = beside and scanning.unread >= LIST_BESIDE_FROM
+    yield listing_beside
+    now = scanning.finish()
+    if listing_beside:
+        yield now, hashes.reading()
+        return
     yield now
     yield Present.of(out, hashes, now.positions), hashes.encoded()
 
@@ -141,6 +165,11 @@ def survey(root: Path, out: Path) -> Iterator[Scan | tuple[Present, bytes | None
 SURVEY_BESIDE_FROM = 1 << 19
 """Bytes of the last build's state (some 800 positions) from which the survey runs in a second
 process (see ``_surveyed``); below, it takes so little that a second process would not pay."""
+
+LIST_BESIDE_FROM = 1000
+"""Sources to read (their stat is not as kept: after a checkout, or a touch of every file)
+from which a survey in a second process leaves the outputs to the build's process, which
+lists them while the survey reads (see ``_surveyed``)."""
 
 
 @dataclass(frozen=True)
@@ -171,18 +200,31 @@ def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
     of the last build and decodes its entries (an edit reads them all; with nothing changed,
     this process would only have waited for the survey's first step, which takes longer). With
     any change, this one then imports what reading sources needs (``VALIDATING``: some 0.2 s at
-    10,000 positions) while the survey lists the outputs; with none, nothing."""
+    10,000 positions) while the survey lists the outputs; with none, nothing.
+
+    Where the survey has many sources to read (``LIST_BESIDE_FROM``), this process lists the
+    outputs meanwhile instead, with a hash cache of its own, and joins what the survey kept to
+    it: reading 10,000 sources and listing thousands of output folders, each takes some
+    0.15 s; one after the other, they made the build wait for both."""
     import importlib
 
     try:
         size = os.stat(out / STATE_FILE).st_size
     except OSError:
         size = 0
-    with Background(partial(survey, root, out), here=size < SURVEY_BESIDE_FROM) as surveying:
+    here = size < SURVEY_BESIDE_FROM or start_method() != "fork"
+    with Background(partial(survey, root, out, not here), here=here) as surveying:
         state = load_state(out)
+        if surveying.result():  # many sources to read: the outputs are listed here meanwhile
+            hashes = Hashes(root, out)
+            listed = Present.listed(out, hashes)
+            now, reading = surveying.result()
+            hashes.join(reading)
+            present, cache = Present.among(listed, now.positions), hashes.encoded()
+            return Surveyed(state, now, state.changed(now, epoch), present, cache)
         if surveying.process is not None:
             dict(state.entries)
-        now: Scan = surveying.result()
+        now = surveying.result()
         changes = state.changed(now, epoch)
         if changes is None or changes:
             for name in VALIDATING:

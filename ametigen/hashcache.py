@@ -105,7 +105,7 @@ def _read(path: Path | str, stat: os.stat_result | None = None) -> tuple[os.stat
 
     (A stat taken by path may be of a file renamed away before the opening: it is then kept
     with the other file's hash, and never matches again, as a rename sets the change time.)"""
-    handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # (Windows: no CRLF)
+    handle = os.open(path, _READ)
     try:
         if stat is None:
             stat = os.fstat(handle)
@@ -118,6 +118,10 @@ def _read(path: Path | str, stat: os.stat_result | None = None) -> tuple[os.stat
     finally:
         os.close(handle)
     return stat, data
+
+
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+"""How ``_read`` opens a file (on Windows, as bytes: no CRLF translation)."""
 
 
 class Hashes:
@@ -138,31 +142,48 @@ class Hashes:
 
     def __call__(self, key: str, path: str) -> str:
         """The hash of the file at ``path`` (``key``: its path relative to the root, with /)."""
+        found = self.kept_hash(key, path)
+        return found if isinstance(found, str) else self.read_file(key, path, found)
+
+    def kept_hash(self, key: str, path: str) -> str | os.stat_result | None:
+        """The hash kept for the file at ``path`` if its stat is exactly as kept; else its
+        stat, for :meth:`read_file` (None: none kept, or no stat to take)."""
         known = self.known.get(key)
-        stat = None
-        if known is not None:
-            try:
-                stat = os.stat(path)
-            except OSError:
-                pass
-            else:
-                stamp = _of_file(stat)
-                if type(known) is str and known.startswith(stamp) and len(known) > len(stamp):
-                    self.kept[key] = known
-                    return known[len(stamp) :]
+        if known is None:
+            return None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        stamp = _of_file(stat)
+        if type(known) is str and known.startswith(stamp) and len(known) > len(stamp):
+            self.kept[key] = known
+            return known[len(stamp) :]
+        return stat
+
+    def read_file(self, key: str, path: str, stat: os.stat_result | None = None) -> str:
+        """Read and hash the file at ``path`` (``stat``: its stat, if taken just before: see
+        ``_read``), keeping its hash if its times are old enough (see :meth:`keep`)."""
         self.read.append(key)
         try:
-            _, source = read_source(path, stat)  # (its stat taken: once is enough)
+            stat, data = _read(path, stat)
         except OSError as error:
             return f"unreadable: {error.strerror}"
-        self.keep(key, source)
-        return source.digest
+        digest = content_hash(data)
+        if self._old(max(stat.st_mtime_ns, stat.st_ctime_ns)):
+            self.kept[key] = _of_file(stat) + digest  # (its stamp made only to be kept)
+        return digest
 
     def keep(self, key: str, source: Source) -> None:
         """Keep the hash of a file read (here or in a worker process: ``source``), if its times
         are old enough to stand for its content (see the module's description)."""
-        if TRUSTED and source.changed < self.since:
+        if self._old(source.changed):
             self.kept[key] = source.stamp + source.digest
+
+    def _old(self, changed: int) -> bool:
+        """Whether what was last changed at ``changed`` may be kept (see the module's
+        description)."""
+        return TRUSTED and changed < self.since
 
     def files(self, folder: Path, suffix: str) -> dict[str, str]:
         """:func:`ametigen.load.project.files_by_id`, listing again only the folders that
@@ -180,8 +201,8 @@ class Hashes:
                 stat = os.stat(path)  # (before listing: a change after it shows)
             except OSError:
                 return None
-            found = known.get(prefix)
-            if _matches(found, _of_folder(stat)):
+            found, stamp = known.get(prefix), _of_folder(stat)
+            if _matches(found, stamp):
                 kept[prefix] = found
                 return _split(found[1]), _split(found[2]), False
             self.read.append(path)
@@ -189,11 +210,25 @@ class Hashes:
             if listing is None:
                 return None
             names, subfolders, linked = listing
-            if not linked and max(stat.st_mtime_ns, stat.st_ctime_ns) < self.since:
-                kept[prefix] = [_of_folder(stat), "/".join(names), "/".join(subfolders)]
+            if not linked and self._old(max(stat.st_mtime_ns, stat.st_ctime_ns)):
+                kept[prefix] = [stamp, "/".join(names), "/".join(subfolders)]
             return listing
 
         return files_by_id(folder, suffix, listed)
+
+    def reading(self) -> Reading:
+        """What this run read and kept, for :meth:`join` in another process."""
+        return Reading(self.kept, self.kept_folders, self.read)
+
+    def join(self, other: Reading) -> None:
+        """Take what another :class:`Hashes` of this project and folder read and kept, in
+        another process (its :meth:`reading`): each of its entries was kept by the rules of
+        the run that read it (see the module's description), and stands beside this one's."""
+        kept, folders, read = other
+        self.kept.update(kept)
+        for tree, entries in folders.items():
+            self.kept_folders.setdefault(tree, {}).update(entries)
+        self.read += read
 
     def save(self) -> None:
         """Keep what this run read for the next (see :meth:`encoded`)."""
@@ -214,11 +249,11 @@ class Hashes:
             return None
         folders = {**self.known_folders, **self.kept_folders}  # (trees not listed now stay)
         known, kept = self.known, self.kept
-        new = sum(known.get(key) is not entry for key, entry in kept.items()) + sum(
-            self.known_folders.get(tree, {}).get(path) is not entry
+        new = sum(known.get(key) != entry for key, entry in kept.items()) + sum(
+            self.known_folders.get(tree, {}).get(path) != entry
             for tree, entries in self.kept_folders.items()
             for path, entry in entries.items()
-        )
+        )  # (by value, not identity: what another process kept crossed a pipe, see join)
         everything = len(kept) + sum(len(entries) for entries in self.kept_folders.values())
         if not new or (known and new * WRITE_SHARE < everything):
             return None
@@ -237,6 +272,14 @@ class Hashes:
                 self.known, self.known_folders = files, folders
         except Exception:  # missing or damaged: read every file
             pass
+
+
+class Reading(NamedTuple):
+    """What one :class:`Hashes` read and kept (see :meth:`Hashes.reading`)."""
+
+    kept: dict[str, Known]
+    kept_folders: dict[str, dict[str, Listed]]
+    read: list[str]
 
 
 def save(folder: Path | None, encoded: bytes | None) -> None:

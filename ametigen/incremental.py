@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -68,9 +69,33 @@ class Scan:
 def scan(root: Path, hashes: Hashes | None = None) -> Scan:
     """Hash every source file of the project at ``root``; with ``hashes``, read again only the
     files that changed since a run that kept them (see :mod:`ametigen.hashcache`)."""
-    hashes = hashes or Hashes(root, None)
-    found = hashes.files(root / POSITIONS, ".yaml")
-    return Scan(scan_positions(found, hashes), scan_others(root, hashes))
+    return Scanning(root, hashes or Hashes(root, None)).finish()
+
+
+class Scanning:
+    """:func:`scan` in two steps: first the position files are listed and those whose hash is
+    kept found by their stat (:attr:`unread`: how many are left to read); then :meth:`finish`
+    reads the rest."""
+
+    def __init__(self, root: Path, hashes: Hashes) -> None:
+        self.root, self.hashes = root, hashes
+        found = hashes.files(root / POSITIONS, ".yaml")
+        self.positions: dict[str, str | os.stat_result | None] = {}
+        self.paths: dict[str, str] = {}
+        for ident in sorted(found):
+            path = self.paths[ident] = found[ident]
+            self.positions[ident] = hashes.kept_hash(f"{POSITIONS}/{ident}.yaml", path)
+        self.unread = sum(not isinstance(known, str) for known in self.positions.values())
+
+    def finish(self) -> Scan:
+        read, paths = self.hashes.read_file, self.paths
+        positions = {
+            ident: known
+            if isinstance(known, str)
+            else read(f"{POSITIONS}/{ident}.yaml", paths[ident], known)
+            for ident, known in self.positions.items()
+        }
+        return Scan(positions, scan_others(self.root, self.hashes))
 
 
 def scan_positions(found: dict[str, str], hashes: Hashes) -> dict[str, str]:

@@ -4,12 +4,14 @@ whenever its stat could hide an edit; never trusted when it was edited too close
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import ametigen.build
 import ametigen.hashcache
 import ametigen.load.project
 from ametigen.build import build
@@ -124,11 +126,23 @@ def test_a_build_sees_an_edit_that_keeps_size_and_modification_time(
     assert "Ametikohaa " in (project / "build" / "md" / f"{ident}.md").read_text("utf-8")
 
 
+def survey_way(monkeypatch: pytest.MonkeyPatch, way: str) -> None:
+    """Let builds survey ``here``, in a second process (``beside``), or there with the outputs
+    listed by the build's own process (``listing``), as for many sources to read."""
+    if way != "here":
+        monkeypatch.setattr(ametigen.build, "SURVEY_BESIDE_FROM", 0)
+    if way == "listing":
+        monkeypatch.setattr(ametigen.build, "LIST_BESIDE_FROM", 0)
+
+
+@pytest.mark.parametrize("way", ["here", "beside", "listing"])
 def test_a_build_finds_files_that_came_or_went_in_folders_it_knew(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch, way: str
 ) -> None:
     """Folders are listed again when their stat changed: a deleted output is rendered again,
-    a new position in a known folder or a new folder is built, a removed one's outputs go."""
+    a new position in a known folder or a new folder is built, a removed one's outputs go;
+    whichever process lists them."""
+    survey_way(monkeypatch, way)
     later(monkeypatch, MARGIN + 10**9)
     build(project)
     ident = SEEDS["003"]
@@ -236,6 +250,27 @@ def test_the_cache_is_written_again_when_enough_of_it_is_new(
     found, read = run(tmp_path, tmp_path / "build", *names)
     assert read == names[:3] and cache.read_bytes() != kept
     assert run(tmp_path, tmp_path / "build", *names) == (found, [])
+
+
+def test_a_build_that_lists_its_outputs_beside_the_survey_keeps_the_same_cache(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the survey leaves the outputs to the build's process (many sources to read), the
+    cache that process writes holds what the survey kept and what it listed, as a build that
+    does it all in one process keeps; and a run that keeps nothing new does not write it,
+    although what the survey kept reaches the build through a pipe, as copies."""
+    later(monkeypatch, MARGIN + 10**9)
+    build(project)
+    build(project)  # (the first listed no output: there was none yet)
+    cache = project / "build" / CACHE_FILE
+    alone = json.loads(cache.read_bytes())
+    cache.unlink()
+    survey_way(monkeypatch, "listing")
+    build(project)
+    assert json.loads(cache.read_bytes()) == alone
+    saved: list[bytes | None] = []  # (what the build gives to write; the same bytes are not)
+    monkeypatch.setattr(ametigen.build, "save", lambda folder, encoded: saved.append(encoded))
+    assert build(project).built == [] and saved == [None]
 
 
 def test_a_build_that_finds_an_error_leaves_build_exactly_as_it_was(

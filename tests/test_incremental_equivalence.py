@@ -9,7 +9,8 @@ a block item, leaves out, rewords or adds to a shared list, takes a standard tas
 random; after each one the incremental build in build/ is compared with a clean build: the
 same files, byte for byte, the same warnings, or the same errors; so is a second incremental
 build that resolves the positions an edit reaches where it renders them (the way of edits that
-reach many); and ``check``, which reuses the state of the last check or build (and takes
+reach many) and lists its outputs while the sources are read (the way of many to read); and
+``check``, which reuses the state of the last check or build (and takes
 that way at every other step), must find the same problems.
 """
 
@@ -212,9 +213,12 @@ def outcome(root: Path, out: Path) -> tuple[str, Any]:
 
 def widely(root: Path, out: Path) -> tuple[str, Any]:
     """``outcome`` of a build that resolves the positions an edit reaches where it renders
-    them, as it does when they are many (see ametigen.build.WIDE_FROM), however few."""
+    them, as it does when they are many (see ametigen.build.WIDE_FROM), however few; and
+    lists its outputs while the survey reads the sources, as it does when many are to be read
+    (see ametigen.build.LIST_BESIDE_FROM)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ametigen.build, "WIDE_FROM", 0)
+        patch.setattr(ametigen.build, "LIST_BESIDE_FROM", 0)
         return outcome(root, out)
 
 
