@@ -152,7 +152,7 @@ def survey(
     sources' hashes together with what was read and kept of them (see :meth:`Hashes.join`)."""
     hashes = Hashes(root, out)
     scanning = Scanning(root, hashes)
-    listing_beside = beside and scanning.unread >= LIST_BESIDE_FROM
+    listing_beside = beside and scanning.reads(LIST_BESIDE_FROM)  # (known before most stats)
     yield listing_beside
     now = scanning.finish()
     if listing_beside:

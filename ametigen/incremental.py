@@ -73,29 +73,43 @@ def scan(root: Path, hashes: Hashes | None = None) -> Scan:
 
 
 class Scanning:
-    """:func:`scan` in two steps: first the position files are listed and those whose hash is
-    kept found by their stat (:attr:`unread`: how many are left to read); then :meth:`finish`
-    reads the rest."""
+    """:func:`scan` in steps: the position files are listed, then those whose hash is kept
+    found by their stat, in order, as far as asked (see :meth:`reads`); :meth:`finish` finds
+    the rest and reads those whose hash is not kept."""
 
     def __init__(self, root: Path, hashes: Hashes) -> None:
         self.root, self.hashes = root, hashes
-        found = hashes.files(root / POSITIONS, ".yaml")
-        self.positions: dict[str, str | os.stat_result | None] = {}
-        self.paths: dict[str, str] = {}
-        for ident in sorted(found):
-            path = self.paths[ident] = found[ident]
-            self.positions[ident] = hashes.kept_hash(f"{POSITIONS}/{ident}.yaml", path)
-        self.unread = sum(not isinstance(known, str) for known in self.positions.values())
+        self.found = hashes.files(root / POSITIONS, ".yaml")
+        self.order = sorted(self.found)
+        self.positions: dict[str, str | os.stat_result | None] = {}  # (see Hashes.kept_hash)
+        self.unread = 0  # of those in positions
+
+    def reads(self, count: int) -> bool:
+        """Whether at least ``count`` position files are to be read (stats files only until it
+        knows)."""
+        self._stat(count)
+        return self.unread >= count
 
     def finish(self) -> Scan:
-        read, paths = self.hashes.read_file, self.paths
+        self._stat(len(self.order) + 1)
+        read, found = self.hashes.read_file, self.found
         positions = {
             ident: known
             if isinstance(known, str)
-            else read(f"{POSITIONS}/{ident}.yaml", paths[ident], known)
+            else read(f"{POSITIONS}/{ident}.yaml", found[ident], known)
             for ident, known in self.positions.items()
         }
         return Scan(positions, scan_others(self.root, self.hashes))
+
+    def _stat(self, until: int) -> None:
+        """Find the kept hashes of the files not looked at yet, until ``until`` are to be read."""
+        kept_hash, found, positions = self.hashes.kept_hash, self.found, self.positions
+        for ident in self.order[len(positions) :]:
+            known = positions[ident] = kept_hash(f"{POSITIONS}/{ident}.yaml", found[ident])
+            if not isinstance(known, str):
+                self.unread += 1
+                if self.unread >= until:
+                    return
 
 
 def scan_positions(found: dict[str, str], hashes: Hashes) -> dict[str, str]:
