@@ -215,6 +215,10 @@ def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
     here = size < SURVEY_BESIDE_FROM or start_method() != "fork"
     with Background(partial(survey, root, out, not here), here=here) as surveying:
         state = load_state(out)
+        decode = surveying.process is not None
+        if decode and not surveying.ready():  # (with few to read, it says so after every stat)
+            dict(state.entries)
+            decode = False
         if surveying.result():  # many sources to read: the outputs are listed here meanwhile
             hashes = Hashes(root, out)
             listed = Present.listed(out, hashes)
@@ -222,7 +226,7 @@ def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
             hashes.join(reading)
             present, cache = Present.among(listed, now.positions), hashes.encoded()
             return Surveyed(state, now, state.changed(now, epoch), present, cache)
-        if surveying.process is not None:
+        if decode:
             dict(state.entries)
         now = surveying.result()
         changes = state.changed(now, epoch)

@@ -275,6 +275,15 @@ class Background:
             raise value
         return value
 
+    def ready(self) -> bool:
+        """Whether ``result()`` has a value to take without waiting for it to be made (always,
+        where the function runs here: it is made when asked for)."""
+        if self.process is None:
+            return True
+        import select
+
+        return bool(select.select([self.receive], [], [], 0)[0])
+
     def _here(self) -> Any:
         """``result()`` without fork: the function's value, or its generator's next."""
         if self.values is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -211,3 +212,27 @@ def test_a_background_generator_hands_over_each_value_as_it_comes() -> None:
 def test_a_background_exception_is_raised_here() -> None:
     with Background(partial(int, "x")) as failing, pytest.raises(ValueError, match="'x'"):
         failing.result()
+
+
+def test_a_background_value_is_ready_once_it_is_made() -> None:
+    """``ready()`` tells whether the next value was handed over (here: always, as it is made
+    when asked for)."""
+    receive, send = os.pipe()
+
+    def waiting() -> Iterator[int]:
+        yield 1
+        os.read(receive, 1)  # (until the test lets it go on)
+        yield 2
+
+    with Background(waiting) as background:
+        if background.process is None:
+            pytest.skip("no fork: it runs here")
+        assert background.result() == 1
+        assert not background.ready()
+        os.write(send, b"x")
+        select.select([background.receive], [], [])
+        assert background.ready() and background.result() == 2
+    with Background(waiting, here=True) as here:
+        assert here.ready() and here.result() == 1
+    os.close(receive)
+    os.close(send)
