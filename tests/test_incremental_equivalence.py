@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ametigen.build
@@ -197,12 +197,19 @@ def apply(root: Path, edit: tuple[Any, ...]) -> None:
     write(root, ident, data)
 
 
-def outcome(root: Path, out: Path) -> tuple[str, Any]:
-    """What a build into ``out`` gave: its files and warnings, or its problems."""
-    try:
-        report = build(root, out=out, epoch=1_700_000_000)
-    except SourceErrors as error:
-        return "errors", sorted(str(problem) for problem in error.problems)
+def outcome(root: Path, out: Path, beside: bool = True) -> tuple[str, Any]:
+    """What a build into ``out`` gave: its files and warnings, or its problems. ``beside``: in
+    the ways of many positions, with second processes (see ametigen.parallel.Background): the
+    sources and outputs surveyed beside its imports, and where it resolves every position, the
+    templates prepared beside that; else all in this process, as for few."""
+    with pytest.MonkeyPatch.context() as patch:
+        if beside:
+            patch.setattr(ametigen.build, "SURVEY_BESIDE_FROM", 0)
+            patch.setattr(ametigen.build, "PREPARE_BESIDE_FROM", 0)
+        try:
+            report = build(root, out=out, epoch=1_700_000_000)
+        except SourceErrors as error:
+            return "errors", sorted(str(problem) for problem in error.problems)
     files = {
         path.relative_to(out).as_posix(): path.read_bytes()
         for path in sorted(out.rglob("*"))
@@ -254,12 +261,9 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         # Five positions are few: reading them all would often be simpler than reading those
         # an edit reaches; here the partial way is taken whenever it can be.
         patch.setattr(ametigen.resolve.affected, "PARTIAL_SHARE", 1.0)
-        # Builds and checks from scratch take the ways of many positions: templates prepared
-        # beside the check of the positions, positions loaded ahead.
-        patch.setattr(ametigen.build, "PREPARE_BESIDE_FROM", 0)
+        # Checks from scratch take the way of many positions: positions loaded ahead. (Builds
+        # take the ways of many where ``outcome`` says.)
         patch.setattr(ametigen.check, "AHEAD_FROM", 0)
-        # Every build surveys the sources and outputs beside its imports, as for many.
-        patch.setattr(ametigen.build, "SURVEY_BESIDE_FROM", 0)
         # Files here are seconds old at most: with the usual margin no hash would be kept
         # beside its stat (ametigen/hashcache.py), and the edits would never meet a kept one.
         # Without it the rule that remains — nothing edited since the reading began is kept —
@@ -293,92 +297,148 @@ def from_scratch(out: Path) -> None:
     (out / STATE_FILE).unlink(missing_ok=True)
 
 
+def built_at_start(folder: Path, *outs: Path) -> None:
+    """Give each of ``outs`` what a build from scratch of the start (see ``start``) leaves. That
+    is the same build every time: it is made once, in every way of many positions, and copied,
+    as a CI cache restores build/ (the copies' stats differ: the next build reads every file
+    they list again, see ametigen/hashcache.py)."""
+    first = folder / "start"
+    if not first.exists():
+        widely(folder / "project", first)
+    for out in outs:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(first, out)
+
+
+CASES = [
+    # The cases that matter most, every time: a referenced title changes (the referring
+    # documents print it; the plain text that equalled it no longer does), a position that
+    # others refer to or that a text names goes, a text starts or stops naming a title, a
+    # position comes back.
+    pytest.param([("title", "a/p0", TITLES[1]), ("title", "a/p0", TITLES[0])], id="retitled"),
+    pytest.param(
+        [("person", "b/p3", "asendaja", None), ("person", "b/p4", "asendab", TITLES[2])],
+        id="named-in-text",
+    ),
+    pytest.param(
+        [("delete", "b/p3"), ("delete", "a/p0"), ("title", "a/p0", TITLES[2])], id="deleted"
+    ),
+    pytest.param(
+        [("person", "a/p1", "vahetu_juht", TITLES[1]), ("title", "b/p4", TITLES[0])],
+        id="manager-as-text",
+    ),
+    pytest.param(
+        [("person", "b/p3", "asendab", TITLES[1]), ("unit", "b/p1", UNITS[3])], id="new-position"
+    ),
+    pytest.param(  # p3 (under p2, under p0) names p4's title: near once p0 reports to p4
+        [
+            ("person", "b/p3", "vahetu_juht", {"ametikoht": "b/p2"}),
+            ("person", "b/p3", "asendaja", TITLES[1]),
+            ("person", "a/p0", "vahetu_juht", {"ametikoht": "b/p4"}),
+        ],
+        id="chain-of-managers",
+    ),
+    # Blocks: an item one position uses is reworded, one no position uses comes; every
+    # position's default clause is reworded; a position names an item of a block that is not
+    # there (an error), which then comes and goes; a shared list: an item left out, one added,
+    # the order changed, the left-out one removed (an error); a standard task: its text, its
+    # results (which a position that rewords them does not print), a key a task does not have
+    # (an error even where a position rewords every part).
+    pytest.param(
+        [("tools", "a/p1", "tekstid.toovahendid"), ("item", "tekstid", "toovahendid", WORDS[0])],
+        id="item-used-once",
+    ),
+    pytest.param(
+        [("item", "tekstid", "a", WORDS[0]), ("item", "tekstid", "ulevaatamine", WORDS[1])],
+        id="default-clause",
+    ),
+    pytest.param(
+        [("tools", "b/p2", "uus.a"), ("item", "uus", "a", WORDS[0]), ("item", "uus", "a", None)],
+        id="block-comes-and-goes",
+    ),
+    pytest.param(
+        [
+            ("rights", "a/p0", {"plokk": "oigused", "jäta_välja": ["info"]}),
+            ("item", "oigused", "b", WORDS[0]),
+            ("reorder", "oigused"),
+            ("comment", "oigused"),
+            ("item", "oigused", "info", None),
+        ],
+        id="shared-list",
+    ),
+    # A field the layout never prints: set on a teenistuskoht position (p0) and on one that
+    # prints it (p1), then taken from p0 again.
+    pytest.param(
+        [
+            ("tools", "a/p0", "tekstid.toovahendid"),
+            ("tools", "a/p1", "tekstid.toovahendid"),
+            ("tools", "a/p0", None),
+        ],
+        id="unprinted-field",
+    ),
+    pytest.param(
+        [("task", "b/p3", "koostoo", None), ("item", "ulesanded", "koostoo", WORDS[1])],
+        id="standard-task",
+    ),
+    pytest.param(
+        [
+            ("task", "a/p1", "koostoo", "tulemused"),
+            ("task", "b/p2", "koostoo", None),
+            ("item", "ulesanded", "koostoo", WORDS[0]),
+            ("item", "ulesanded", "koostoo", WORDS[1]),
+            ("item", "ulesanded", "koostoo", WORDS[2]),
+        ],
+        id="standard-task-reworded",
+    ),
+    pytest.param(
+        [
+            ("task", "b/p3", "koostoo", "kõik"),
+            ("item", "ulesanded", "koostoo", WORDS[0]),
+            ("item", "ulesanded", "koostoo", WORDS[3]),
+            ("item", "ulesanded", "koostoo", WORDS[0]),
+        ],
+        id="standard-task-broken",
+    ),
+]
+"""Sequences of edits tried every time (each its own test, so that they run on every core)."""
+
+
+def equivalent(folder: Path, steps: list[Any]) -> None:
+    """From the same start, after each of ``steps``: the incremental build, the wide one and the
+    check give what a clean build gives."""
+    root, clean = folder / "project", folder / "clean"
+    incremental, wide = root / "build", folder / "wide"
+    start(root)
+    built_at_start(folder, incremental, wide)
+    for index, step in enumerate(steps):
+        apply(root, step)
+        # Before the build: from the state of the last check or build; every other step, the
+        # way of edits that reach many.
+        found = checked(root, everywhere=index % 2 == 1)
+        # The clean build, the reference: every other step in the ways of few positions, all in
+        # this process, which the incremental builds compared with it do not take; else in
+        # every way of many (that of an edit reaching many does not apply to a build from
+        # scratch).
+        from_scratch(clean)
+        expected = widely(root, clean) if index % 2 else outcome(root, clean, beside=False)
+        assert outcome(root, incremental) == expected, step
+        assert widely(root, wide) == expected, step
+        kind, result = expected
+        assert found == (kind, result[1] if kind == "built" else result), step
+
+
+@pytest.mark.parametrize("steps", CASES)
+def test_incremental_build_equals_a_clean_build_in_cases_that_matter(
+    folder: Path, steps: list[Any]
+) -> None:
+    equivalent(folder, steps)
+
+
 @settings(
     max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=st.lists(edits, min_size=1, max_size=5))
-# The cases that matter most, every time: a referenced title changes (the referring documents
-# print it; the plain text that equalled it no longer does), a position that others refer to
-# or that a text names goes, a text starts or stops naming a title, a position comes back.
-@example(steps=[("title", "a/p0", TITLES[1]), ("title", "a/p0", TITLES[0])])
-@example(steps=[("person", "b/p3", "asendaja", None), ("person", "b/p4", "asendab", TITLES[2])])
-@example(steps=[("delete", "b/p3"), ("delete", "a/p0"), ("title", "a/p0", TITLES[2])])
-@example(steps=[("person", "a/p1", "vahetu_juht", TITLES[1]), ("title", "b/p4", TITLES[0])])
-@example(steps=[("person", "b/p3", "asendab", TITLES[1]), ("unit", "b/p1", UNITS[3])])
-@example(  # p3 (under p2, under p0) names p4's title: near once p0 reports to p4
-    steps=[
-        ("person", "b/p3", "vahetu_juht", {"ametikoht": "b/p2"}),
-        ("person", "b/p3", "asendaja", TITLES[1]),
-        ("person", "a/p0", "vahetu_juht", {"ametikoht": "b/p4"}),
-    ]
-)
-# Blocks: an item one position uses is reworded, one no position uses comes; every position's
-# default clause is reworded; a position names an item of a block that is not there (an error),
-# which then comes and goes; a shared list: an item left out, one added, the order changed, the
-# left-out one removed (an error); a standard task: its text, its results (which a position
-# that rewords them does not print), a key a task does not have (an error even where a position
-# rewords every part).
-@example(
-    steps=[("tools", "a/p1", "tekstid.toovahendid"), ("item", "tekstid", "toovahendid", WORDS[0])]
-)
-@example(steps=[("item", "tekstid", "a", WORDS[0]), ("item", "tekstid", "ulevaatamine", WORDS[1])])
-@example(
-    steps=[("tools", "b/p2", "uus.a"), ("item", "uus", "a", WORDS[0]), ("item", "uus", "a", None)]
-)
-@example(
-    steps=[
-        ("rights", "a/p0", {"plokk": "oigused", "jäta_välja": ["info"]}),
-        ("item", "oigused", "b", WORDS[0]),
-        ("reorder", "oigused"),
-        ("comment", "oigused"),
-        ("item", "oigused", "info", None),
-    ]
-)
-# A field the layout never prints: set on a teenistuskoht position (p0) and on one that prints
-# it (p1), then taken from p0 again.
-@example(
-    steps=[
-        ("tools", "a/p0", "tekstid.toovahendid"),
-        ("tools", "a/p1", "tekstid.toovahendid"),
-        ("tools", "a/p0", None),
-    ]
-)
-@example(steps=[("task", "b/p3", "koostoo", None), ("item", "ulesanded", "koostoo", WORDS[1])])
-@example(
-    steps=[
-        ("task", "a/p1", "koostoo", "tulemused"),
-        ("task", "b/p2", "koostoo", None),
-        ("item", "ulesanded", "koostoo", WORDS[0]),
-        ("item", "ulesanded", "koostoo", WORDS[1]),
-        ("item", "ulesanded", "koostoo", WORDS[2]),
-    ]
-)
-@example(
-    steps=[
-        ("task", "b/p3", "koostoo", "kõik"),
-        ("item", "ulesanded", "koostoo", WORDS[0]),
-        ("item", "ulesanded", "koostoo", WORDS[3]),
-        ("item", "ulesanded", "koostoo", WORDS[0]),
-    ]
-)
 def test_incremental_build_equals_a_clean_build(folder: Path, steps: list[Any]) -> None:
-    root, clean = folder / "project", folder / "clean"
-    incremental, wide = root / "build", folder / "wide"
-    start(root)
-    from_scratch(incremental)
-    from_scratch(wide)
-    outcome(root, incremental)
-    widely(root, wide)
-    for index, step in enumerate(steps):
-        apply(root, step)
-        # Before the build: from the state of the last check or build; every other step, the
-        # way of edits that reach many.
-        found = checked(root, everywhere=index % 2 == 1)
-        from_scratch(clean)
-        expected = outcome(root, clean)
-        assert outcome(root, incremental) == expected, step
-        assert widely(root, wide) == expected, step
-        kind, result = expected
-        assert found == (kind, result[1] if kind == "built" else result), step
+    equivalent(folder, steps)
