@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,10 +17,11 @@ from ametigen.cli import main
 from ametigen.docxtext import docx_text
 from ametigen.fidelity import words
 from ametigen.importer.blockmatch import vary
+from ametigen.importer.layouts import LayoutKnowledge
 from ametigen.importer.readers import read_text
 from ametigen.importer.run import import_files, knowledge, rebuild, recognise
 from ametigen.importer.yamlwrite import dump
-from ametigen.load.project import load_sources
+from ametigen.load.project import Sources, load_sources
 from ametigen.load.yamlfile import load_yaml_text
 from tests.support import REPO, SEEDS, needs_soffice, write_tree
 
@@ -346,6 +348,22 @@ def _draft_texts(value: object) -> Iterator[str]:
                 yield from _draft_texts(getattr(value, item.name))
 
 
+@functools.cache
+def _repository_layouts() -> tuple[Sources, dict[str, LayoutKnowledge], set[str]]:
+    """This repository's sources, what import learns of its layouts, and the layouts' own
+    words: the same for every example, as for every file of one ``ametigen import``."""
+    sources = load_sources(REPO, only=())
+    known = knowledge(sources)
+    layout_words = words(
+        " ".join(
+            [*(w for k in known.values() for w in (*k.labels, *k.headings, *k.fixed))]
+            + [sources.org.approver or "", "kinnitatud käskkirjaga nr lisa"]
+            + [" ".join(k.placeholder or ()) + " " + (k.signature or "") for k in known.values()]
+        )
+    )
+    return sources, known, set(layout_words)
+
+
 _VOCABULARY = [
     "Struktuuriüksus", "Teenistuskoht", "1. Üldosa", "2. Peamised teenistusülesanded",
     "Oodatavad tulemused", "2.1.", "3.", "Haridus", "Õigused", "Vastutus", "KINNITATUD",
@@ -365,16 +383,8 @@ _VOCABULARY = [
 @settings(max_examples=300, deadline=None)
 def test_recognition_drops_no_word_of_the_source(lines: list[str]) -> None:
     """Every word is in a field or among the unplaced texts, except the layouts' own wording."""
-    sources = load_sources(REPO, only=())
-    known = knowledge(sources)
+    sources, known, layout_words = _repository_layouts()
     text = "\n".join(lines)
     draft = recognise(read_text(text), sources, known, None)
-    layout_words = words(
-        " ".join(
-            [*(w for k in known.values() for w in (*k.labels, *k.headings, *k.fixed))]
-            + [sources.org.approver or "", "kinnitatud käskkirjaga nr lisa"]
-            + [" ".join(k.placeholder or ()) + " " + (k.signature or "") for k in known.values()]
-        )
-    )
     missing = words(text) - words(" ".join(_draft_texts(draft)))
-    assert set(missing) <= set(layout_words), missing
+    assert set(missing) <= layout_words, missing
