@@ -59,14 +59,25 @@ def position(texts: dict[str, str], layout: str) -> dict[str, object]:
     }
 
 
-def rendered(workspace: Path, texts: dict[str, str], layout: str) -> tuple[str, str]:
+@pytest.fixture(scope="module")
+def renderers() -> dict[str, Renderer]:
+    """Each layout's templates, prepared once and rendered for every example (as a build
+    renders every document of a layout with one Renderer)."""
+    return {}
+
+
+def rendered(
+    workspace: Path, renderers: dict[str, Renderer], texts: dict[str, str], layout: str
+) -> tuple[str, str]:
     data = position(texts, layout)
     (workspace / "positions" / "x.yaml").write_text(
         yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
     )
     resolved = resolve(workspace)
     doc = resolved.documents["x"]
-    renderer = Renderer(resolved.layouts[layout])
+    if layout not in renderers:
+        renderers[layout] = Renderer(resolved.layouts[layout])
+    renderer = renderers[layout]
     markdown = markdown_text(renderer.markdown.render(doc).decode("utf-8"))
     return markdown, docx_text(renderer.docx.render(doc, epoch=None))
 
@@ -78,8 +89,10 @@ def rendered(workspace: Path, texts: dict[str, str], layout: str) -> tuple[str, 
 @given(texts=st.fixed_dictionaries({name: TEXT for name in FIELDS}))
 @example(texts=dict(zip(FIELDS, TRICKY, strict=False)))
 @example(texts=dict(zip(FIELDS, reversed(TRICKY), strict=False)))
-def test_text_round_trips_literally(workspace: Path, layout: str, texts: dict[str, str]) -> None:
-    markdown, docx = rendered(workspace, texts, layout)
+def test_text_round_trips_literally(
+    workspace: Path, renderers: dict[str, Renderer], layout: str, texts: dict[str, str]
+) -> None:
+    markdown, docx = rendered(workspace, renderers, texts, layout)
     for name, text in texts.items():
         expected = text.strip()
         assert expected in markdown, (name, expected, markdown)
