@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ametigen.collector import collector_paused, settle, settling
 from ametigen.errors import AmetigenError, Problem, SourceErrors, TemplateProblem, raise_errors
-from ametigen.hashcache import Hashes, Reading, save
+from ametigen.hashcache import OUTPUTS_FILE, Hashes, save
 from ametigen.incremental import (
     STATE_FILE,
     BlockEntries,
@@ -143,23 +143,36 @@ Listed = tuple[dict[str, str], dict[str, str]]
 
 def survey(
     root: Path, out: Path, beside: bool = False
-) -> Iterator[bool | Scan | tuple[Scan, Reading] | tuple[Present, bytes | None]]:
+) -> Iterator[bool | Scan | tuple[Scan, bytes | None] | tuple[Present, Caches]]:
     """What a build of the project at ``root`` into ``out`` finds before it reads a source, in
     steps: whether the outputs are left to the caller (only with ``beside``: the survey runs
-    in a second process, and at least ``LIST_BESIDE_FROM`` sources must be read); then the
-    sources' hashes; then the outputs there, and the hash cache the build keeps if it goes
+    in a second process, and at least ``LIST_BESIDE_FROM`` sources are to be read); then the
+    sources' hashes; then the outputs there, and the hash caches the build keeps if it goes
     through (see :meth:`Hashes.encoded`) — or, where the caller lists the outputs, the
-    sources' hashes together with what was read and kept of them (see :meth:`Hashes.join`)."""
-    hashes = Hashes(root, out)
-    scanning = Scanning(root, hashes)
+    sources' hashes with the cache of the sources alone (the caller keeps that of the
+    outputs: see :data:`ametigen.hashcache.OUTPUTS_FILE`)."""
+    sources = Hashes(root, out)
+    scanning = Scanning(root, sources)
     listing_beside = beside and scanning.reads(LIST_BESIDE_FROM)  # (known before most stats)
     yield listing_beside
     now = scanning.finish()
     if listing_beside:
-        yield now, hashes.reading()
+        yield now, sources.encoded()
         return
     yield now
-    yield Present.of(out, hashes, now.positions), hashes.encoded()
+    outputs = Hashes(root, out, OUTPUTS_FILE)
+    yield Present.of(out, outputs, now.positions), Caches(sources.encoded(), outputs.encoded())
+
+
+class Caches(NamedTuple):
+    """The hash caches a build keeps if it goes through (None: not written again)."""
+
+    sources: bytes | None
+    outputs: bytes | None
+
+    def save(self, out: Path) -> None:
+        save(out, self.sources)
+        save(out, self.outputs, OUTPUTS_FILE)
 
 
 SURVEY_BESIDE_FROM = 1 << 19
@@ -181,7 +194,7 @@ class Surveyed:
     now: Scan
     changes: Changes | None
     present: Present
-    cache: bytes | None
+    caches: Caches
 
 
 VALIDATING = (
@@ -203,9 +216,9 @@ def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
     10,000 positions) while the survey lists the outputs; with none, nothing.
 
     Where the survey has many sources to read (``LIST_BESIDE_FROM``), this process lists the
-    outputs meanwhile instead, with a hash cache of its own, and joins what the survey kept to
-    it: reading 10,000 sources and listing thousands of output folders, each takes some
-    0.15 s; one after the other, they made the build wait for both."""
+    outputs meanwhile instead, with their own hash cache: reading 10,000 sources and listing
+    thousands of output folders, each takes some 0.1-0.15 s; one after the other, they made
+    the build wait for both."""
     import importlib
 
     try:
@@ -220,12 +233,11 @@ def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
             dict(state.entries)
             decode = False
         if surveying.result():  # many sources to read: the outputs are listed here meanwhile
-            hashes = Hashes(root, out)
-            listed = Present.listed(out, hashes)
-            now, reading = surveying.result()
-            hashes.join(reading)
-            present, cache = Present.among(listed, now.positions), hashes.encoded()
-            return Surveyed(state, now, state.changed(now, epoch), present, cache)
+            hashes = Hashes(root, out, OUTPUTS_FILE)
+            listed, outputs = Present.listed(out, hashes), hashes.encoded()
+            now, sources = surveying.result()
+            present, caches = Present.among(listed, now.positions), Caches(sources, outputs)
+            return Surveyed(state, now, state.changed(now, epoch), present, caches)
         if decode:
             dict(state.entries)
         now = surveying.result()
@@ -233,8 +245,8 @@ def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
         if changes is None or changes:
             for name in VALIDATING:
                 importlib.import_module(name)
-        present, cache = surveying.result()
-    return Surveyed(state, now, changes, present, cache)
+        present, caches = surveying.result()
+    return Surveyed(state, now, changes, present, caches)
 
 
 def build(
@@ -259,7 +271,7 @@ def build(
         # Kept only after a build that went through: one that finds an error, fails or is
         # stopped leaves build/ exactly as it was. (The folders it wrote to have changed since
         # they were listed: the next run lists them again.)
-        save(out, surveyed.cache)
+        surveyed.caches.save(out)
         return report
 
 

@@ -8,7 +8,8 @@ only those whose four values are not exactly as kept; the decisions themselves s
 the hashes, so a git checkout that rewrites files costs one read of each, never a wrong build.
 Folders likewise (as git's untracked cache does): a folder's listing is kept with its times and
 inode, and a file that comes, goes or is renamed in it changes its modification time; so the
-10,000 files of positions/ and the 20,000 outputs are found with a stat of each folder.
+10,000 files of positions/ and the 20,000 outputs are found with a stat of each folder (the
+output folders' listings are kept in a file of their own, ``.ametigen-outputs.json``).
 
 Where this could be fooled, and why it is not:
 
@@ -45,7 +46,12 @@ from typing import NamedTuple, TypeGuard
 from ametigen.load.project import Listing, files_by_id, list_folder
 
 CACHE_FILE = ".ametigen-hashes.json"
-FORMAT = 3
+"""The cache of the sources: their hashes, and the listings of their folders."""
+OUTPUTS_FILE = ".ametigen-outputs.json"
+"""The cache of the listings of the output folders (see ``ametigen.build.Present``): a file of
+its own, which the build can read, list and write in one process while another reads the
+sources (see ``ametigen.build.survey``)."""
+FORMAT = 4
 MARGIN = 3_000_000_000
 """Nanoseconds a file's times must be older than the start of the reading to be trusted."""
 WRITE_SHARE = 64
@@ -126,11 +132,12 @@ _READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 class Hashes:
     """The sha256 of the files of the project at ``root``, by their path relative to it, and
-    the listings of folders; kept in ``folder`` (none: always read)."""
+    the listings of folders; kept in ``folder`` (none: always read), in its file ``name``."""
 
-    def __init__(self, root: Path, folder: Path | None) -> None:
+    def __init__(self, root: Path, folder: Path | None, name: str = CACHE_FILE) -> None:
         self.root = str(root)
         self.folder = folder
+        self.name = name
         self.known: dict[str, Known] = {}
         self.known_folders: dict[str, dict[str, Listed]] = {}  # by tree, then path in it
         if folder is not None and TRUSTED:
@@ -216,23 +223,9 @@ class Hashes:
 
         return files_by_id(folder, suffix, listed)
 
-    def reading(self) -> Reading:
-        """What this run read and kept, for :meth:`join` in another process."""
-        return Reading(self.kept, self.kept_folders, self.read)
-
-    def join(self, other: Reading) -> None:
-        """Take what another :class:`Hashes` of this project and folder read and kept, in
-        another process (its :meth:`reading`): each of its entries was kept by the rules of
-        the run that read it (see the module's description), and stands beside this one's."""
-        kept, folders, read = other
-        self.kept.update(kept)
-        for tree, entries in folders.items():
-            self.kept_folders.setdefault(tree, {}).update(entries)
-        self.read += read
-
     def save(self) -> None:
         """Keep what this run read for the next (see :meth:`encoded`)."""
-        save(self.folder, self.encoded())
+        save(self.folder, self.encoded(), self.name)
 
     def encoded(self) -> bytes | None:
         """What :meth:`save` writes: what this run read, if it kept enough the last one had not
@@ -249,11 +242,11 @@ class Hashes:
             return None
         folders = {**self.known_folders, **self.kept_folders}  # (trees not listed now stay)
         known, kept = self.known, self.kept
-        new = sum(known.get(key) != entry for key, entry in kept.items()) + sum(
-            self.known_folders.get(tree, {}).get(path) != entry
+        new = sum(known.get(key) is not entry for key, entry in kept.items()) + sum(
+            self.known_folders.get(tree, {}).get(path) is not entry
             for tree, entries in self.kept_folders.items()
             for path, entry in entries.items()
-        )  # (by value, not identity: what another process kept crossed a pipe, see join)
+        )
         everything = len(kept) + sum(len(entries) for entries in self.kept_folders.values())
         if not new or (known and new * WRITE_SHARE < everything):
             return None
@@ -263,7 +256,7 @@ class Hashes:
     def _load(self) -> None:
         assert self.folder is not None
         try:
-            raw = json.loads((self.folder / CACHE_FILE).read_bytes())
+            raw = json.loads((self.folder / self.name).read_bytes())
             if raw["format"] != FORMAT or raw["root"] != self.root:
                 return
             files, folders = raw["files"], raw["folders"]
@@ -274,23 +267,16 @@ class Hashes:
             pass
 
 
-class Reading(NamedTuple):
-    """What one :class:`Hashes` read and kept (see :meth:`Hashes.reading`)."""
-
-    kept: dict[str, Known]
-    kept_folders: dict[str, dict[str, Listed]]
-    read: list[str]
-
-
-def save(folder: Path | None, encoded: bytes | None) -> None:
-    """Write the cache ``encoded`` (see :meth:`Hashes.encoded`; None: nothing) into ``folder``."""
+def save(folder: Path | None, encoded: bytes | None, name: str = CACHE_FILE) -> None:
+    """Write the cache ``encoded`` (see :meth:`Hashes.encoded`; None: nothing) into ``folder``,
+    as its file ``name``."""
     if folder is None or encoded is None:
         return
     from ametigen.write import write_atomic
 
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / CACHE_FILE, encoded)
+        write_atomic(folder / name, encoded)
 
 
 def _of_file(stat: os.stat_result) -> str:

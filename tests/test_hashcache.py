@@ -17,7 +17,7 @@ import ametigen.load.project
 from ametigen.build import build
 from ametigen.check import CHECK_STATE, check
 from ametigen.errors import SourceErrors
-from ametigen.hashcache import CACHE_FILE, MARGIN, Hashes
+from ametigen.hashcache import CACHE_FILE, MARGIN, OUTPUTS_FILE, Hashes
 from ametigen.incremental import load_state
 from tests.support import SEEDS, tree_hash
 
@@ -252,25 +252,26 @@ def test_the_cache_is_written_again_when_enough_of_it_is_new(
     assert run(tmp_path, tmp_path / "build", *names) == (found, [])
 
 
-def test_a_build_that_lists_its_outputs_beside_the_survey_keeps_the_same_cache(
+def test_a_build_that_lists_its_outputs_beside_the_survey_keeps_the_same_caches(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where the survey leaves the outputs to the build's process (many sources to read), the
-    cache that process writes holds what the survey kept and what it listed, as a build that
-    does it all in one process keeps; and a run that keeps nothing new does not write it,
-    although what the survey kept reaches the build through a pipe, as copies."""
+    caches kept are those a build that does it all in one process keeps; and a run that keeps
+    nothing new writes neither."""
     later(monkeypatch, MARGIN + 10**9)
     build(project)
     build(project)  # (the first listed no output: there was none yet)
-    cache = project / "build" / CACHE_FILE
-    alone = json.loads(cache.read_bytes())
-    cache.unlink()
+    caches = [project / "build" / name for name in (CACHE_FILE, OUTPUTS_FILE)]
+    alone = [json.loads(cache.read_bytes()) for cache in caches]
+    assert all(kept["files"] or kept["folders"] for kept in alone)
+    for cache in caches:
+        cache.unlink()
     survey_way(monkeypatch, "listing")
     build(project)
-    assert json.loads(cache.read_bytes()) == alone
+    assert [json.loads(cache.read_bytes()) for cache in caches] == alone
     saved: list[bytes | None] = []  # (what the build gives to write; the same bytes are not)
-    monkeypatch.setattr(ametigen.build, "save", lambda folder, encoded: saved.append(encoded))
-    assert build(project).built == [] and saved == [None]
+    monkeypatch.setattr(ametigen.build, "save", lambda out, encoded, *name: saved.append(encoded))
+    assert build(project).built == [] and saved == [None, None]
 
 
 def test_a_build_that_finds_an_error_leaves_build_exactly_as_it_was(
