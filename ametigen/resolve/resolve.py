@@ -122,33 +122,34 @@ def set_fields(model: Position, doc: d.Document) -> SetFields:
     top-level fields and, inside a structured one (a requirement, a part of the approval
     header), its own."""
     fields = []
-    order, aliases = _fields_of(type(model))
-    for name in sorted(model.model_fields_set - STRUCTURE, key=order.__getitem__):
-        alias = aliases[name]
+    declared = doc.fields
+    for name, alias in _in_order(type(model), frozenset(model.model_fields_set - STRUCTURE)):
         path, value = name, getattr(doc, name, None)
-        if alias in doc.fields:  # declared by the layout
-            path, value = f"fields.{alias}", doc.fields[alias]
+        if alias in declared:  # declared by the layout
+            path, value = f"fields.{alias}", declared[alias]
         if not _filled(value):
             continue
-        inner: list[tuple[str, str]] = []
+        inner: tuple[tuple[str, str], ...] = ()
         nested = getattr(model, name)
         if isinstance(nested, BaseModel) and dataclasses.is_dataclass(value):
-            inner_order, inner_aliases = _fields_of(type(nested))
-            inner = [
-                (f"{name}.{sub}", inner_aliases[sub])
-                for sub in sorted(nested.model_fields_set, key=inner_order.__getitem__)
+            inner = tuple(
+                (f"{name}.{sub}", sub_alias)
+                for sub, sub_alias in _in_order(type(nested), frozenset(nested.model_fields_set))
                 if _filled(getattr(value, sub, None))
-            ]
-        fields.append(SetField(path, alias, tuple(inner)))
+            )
+        fields.append(SetField(path, alias, inner))
     return SetFields(doc.layout, tuple(fields))
 
 
 @functools.cache
-def _fields_of(model: type[BaseModel]) -> tuple[dict[str, int], dict[str, str]]:
-    """A model's fields: their places in its order, and their keys as written."""
+def _in_order(model: type[BaseModel], names: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """The fields ``names`` of ``model`` in the model's order, each with its key as written
+    (once per distinct set: positions alike set the same fields)."""
     fields = model.model_fields
     order = {name: index for index, name in enumerate(fields)}
-    return order, {name: info.alias or name for name, info in fields.items()}
+    return tuple(
+        (name, fields[name].alias or name) for name in sorted(names, key=order.__getitem__)
+    )
 
 
 def _filled(value: Any) -> bool:
