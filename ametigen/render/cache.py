@@ -1,7 +1,8 @@
 """Prepared templates kept between builds (under build/.ametigen-cache), keyed by content.
 
 A small rebuild then neither imports docxtpl nor compiles Jinja: the compiled code of every
-template (Jinja's own bytecode cache) and the Word XML as docxtpl patched it are read back.
+template (Jinja's own bytecode cache) and the Word XML as docxtpl patched it are read back. A
+check whose probes are kept (see :mod:`ametigen.render.probe`) does not even import Jinja.
 One file per template, overwritten when the template changes; a subfolder per version of the
 generator's code (compiled code depends on how ametigen sets Jinja up), older ones removed.
 Any problem with a cached file just means preparing the template again.
@@ -16,8 +17,10 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:  # imported when a template is compiled (see TemplateCache.bytecode)
+    import jinja2
 
 FOLDER = ".ametigen-cache"
 
@@ -28,19 +31,26 @@ class TemplateCache:
     def __init__(self, out: Path | None) -> None:
         self.out = out
         self.folder: Path | None = None
-        self.bytecode: jinja2.BytecodeCache | None = None
         if out is None:
             return
         from ametigen.incremental import generator_fingerprint
 
         # Compiled code depends on ametigen's code and on the Jinja that compiled it.
-        key = hashlib.sha256(f"{generator_fingerprint()}\0{jinja2.__version__}".encode())
+        key = hashlib.sha256(f"{generator_fingerprint()}\0{_jinja_version()}".encode())
         self.folder = out / FOLDER / key.hexdigest()[:16]
         for old in self.folder.parent.glob("*"):
             if old != self.folder:
                 shutil.rmtree(old, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.bytecode = jinja2.FileSystemBytecodeCache(str(self.folder))
+
+    @functools.cached_property
+    def bytecode(self) -> jinja2.BytecodeCache | None:
+        """Jinja's bytecode cache in :attr:`folder` (None without one)."""
+        if self.folder is None:
+            return None
+        import jinja2
+
+        return jinja2.FileSystemBytecodeCache(str(self.folder))
 
     @classmethod
     def at(cls, out: Path | None) -> TemplateCache:
@@ -71,6 +81,20 @@ class TemplateCache:
         with contextlib.suppress(OSError):  # not kept: prepared again next time
             write_atomic(cached, json.dumps({"content": digest, "patched": patched}).encode())
         return patched
+
+
+@functools.cache
+def _jinja_version() -> str:
+    """The installed Jinja's version, read without importing it (a check whose probes are
+    kept needs no Jinja)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jinja2")
+    except PackageNotFoundError:  # (not installed as a distribution: ask the module)
+        import jinja2
+
+        return jinja2.__version__
 
 
 @functools.cache
