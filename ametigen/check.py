@@ -29,6 +29,7 @@ from ametigen.incremental import (
     Entry,
     Scan,
     State,
+    decode_every,
     encode_state,
     load_state,
     scan_others,
@@ -71,7 +72,7 @@ def _check(root: Path, out: Path, strict: bool) -> CheckReport:
             hashes.save()
             state, changes = _last(states, now)
             if changes:
-                dict(state.entries)  # (an edit reads every entry: see resolve.affected)
+                decode_every(state.entries)  # (an edit reads every entry: see resolve.affected)
         settle()
     if changes is not None and not changes:
         problems = state.warnings

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -198,12 +198,26 @@ class Entries(Mapping[str, Entry]):
         self._lines = lines
         self.uses = uses
         self._decoded: dict[str, Entry] = {}
+        self._every: dict[str, Entry] | None = None  # every entry decoded, in the file's order
 
     def __getitem__(self, ident: str) -> Entry:
         entry = self._decoded.get(ident)
         if entry is None:
             entry = self._decoded[ident] = _entry(self._raw[ident], self.uses)
         return entry
+
+    def every(self) -> dict[str, Entry]:
+        """Every entry, decoded (once), in the file's order: an edit reads them all, several
+        times over (see :mod:`ametigen.resolve.affected`)."""
+        if self._every is None:
+            self._every = {ident: self[ident] for ident in self._raw}
+        return self._every
+
+    def items(self) -> ItemsView[str, Entry]:
+        return self.every().items()
+
+    def values(self) -> ValuesView[Entry]:
+        return self.every().values()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._raw)
@@ -223,6 +237,12 @@ class Entries(Mapping[str, Entry]):
         if self._decoded.get(ident) is not entry:
             return None
         return self._lines[ident], self._raw[ident][7]
+
+
+def decode_every(entries: Mapping[str, Entry]) -> None:
+    """Decode every entry of a state read from its file now (see :meth:`Entries.every`)."""
+    if isinstance(entries, Entries):
+        entries.every()
 
 
 @dataclass

@@ -78,6 +78,23 @@ def test_entries_read_unchanged_are_written_as_they_were_read(tmp_path: Path) ->
     assert encode_state(after, {**found.entries}) == encode_state(after)  # no lines: anew
 
 
+def test_entries_read_in_any_way_are_the_same_objects_in_the_files_order(tmp_path: Path) -> None:
+    """An edit reads every entry several times (items, values, one by one): each is decoded
+    once, all ways give the same entry, in the file's order, and an entry read any way is
+    still written back as the line it was read from."""
+    (tmp_path / STATE_FILE).write_bytes(encode_state(STATE))
+    entries = load_state(tmp_path).entries
+    first = entries["b/y"]  # one decoded before the rest
+    assert list(entries.items()) == list(STATE.entries.items())
+    assert [ident for ident, _ in entries.items()] == list(entries) == ["a/x", "b/y", "b/z"]
+    assert list(entries.values()) == [entries[ident] for ident in entries]
+    assert all(entry is entries[ident] for ident, entry in entries.items())
+    assert entries.get("b/y") is first and entries.get("c/w") is None
+    again = State("c", 7, dict(entries.items()), [], STATE.blocks)
+    lines = (tmp_path / STATE_FILE).read_bytes().split(b"\n")[1:]
+    assert encode_state(again, entries).split(b"\n")[1:] == lines
+
+
 def test_a_state_of_another_format_or_damaged_is_not_trusted(tmp_path: Path) -> None:
     head, *lines, _ = encode_state(STATE).decode("utf-8").split("\n")
     raw = json.loads(head)
