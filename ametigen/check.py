@@ -74,25 +74,27 @@ def _check(root: Path, out: Path, strict: bool) -> CheckReport:
             if changes:
                 decode_every(state.entries)  # (an edit reads every entry: see resolve.affected)
         settle()
-    if changes is not None and not changes:
-        problems = state.warnings
-    else:
-        resolution = None
-        if changes is not None:
-            resolution = resolve_changed(root, state, changes, everywhere_from=EVERYWHERE_FROM)
-        if resolution is not None and _annexes_repeat(resolution):
-            resolution = None  # an error: the full check reports it where it is
-        if resolution is not None:
-            resolution.warnings = ordered([*resolution.warnings, *_probed(root, resolution, now)])
+    with collector_paused():  # (as above: what the check makes, it keeps to its end)
+        if changes is not None and not changes:
+            problems = state.warnings
         else:
-            resolution = _everything(root, now, listed)
-            now = _read(now, resolution, hashes)
-        problems = resolution.warnings
-        if not any(not problem.warning for problem in problems):
-            with collector_paused():  # (it would scan every resolved position again)
+            resolution = None
+            if changes is not None:
+                resolution = resolve_changed(root, state, changes, everywhere_from=EVERYWHERE_FROM)
+            if resolution is not None and _annexes_repeat(resolution):
+                resolution = None  # an error: the full check reports it where it is
+            if resolution is not None:
+                warnings = [*resolution.warnings, *_probed(root, resolution, now)]
+                resolution.warnings = ordered(warnings)
+            else:
+                resolution = _everything(root, now, listed)
+                now = _read(now, resolution, hashes)
+            problems = resolution.warnings
+            if not any(not problem.warning for problem in problems):
                 entries = _entries(state, now, resolution)
                 blocks = BlockEntries(now.blocks, resolution.resolved.block_entries)
                 _save(out, State(now.context, None, entries, problems, blocks), state)
+        settle()  # (else the collector's next round, as the warnings are printed, scans it all)
     raise_errors(problems, strict=strict)
     return CheckReport(len(listed), problems)
 
