@@ -35,7 +35,7 @@ def loaded(root: Path, ident: str) -> LoadedYaml | None:
     if found is None:
         return None
     data, start, source = pickle.loads(found)
-    path = Path(f"{POSITIONS}/{ident}.yaml")
+    path = f"{POSITIONS}/{ident}.yaml"  # (a Path when a problem names it: see LoadedYaml)
     out = LoadedYaml(path, data, None, os.path.join(root, path), start)
     out.source = source
     return out

@@ -103,11 +103,11 @@ class LoadedYaml:
     field), which is located where the file's content starts (``start``, always kept).
     """
 
-    __slots__ = ("_marks", "data", "origin", "path", "source", "start")
+    __slots__ = ("_marks", "_path", "data", "origin", "source", "start")
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         data: Any,
         marks: dict[KeyPath, Mark] | None = None,
         origin: Path | str | bytes | None = None,
@@ -115,7 +115,7 @@ class LoadedYaml:
     ) -> None:
         if marks is None and origin is None:
             raise ValueError("LoadedYaml needs its marks or the file to find them in")
-        self.path = path
+        self._path = path
         self.data = data
         self.origin = origin
         self._marks = marks
@@ -123,6 +123,16 @@ class LoadedYaml:
         self.source: Source | None = None
         """The hash and stat of the bytes it was loaded from, when asked for (see
         :meth:`ametigen.load.project.Reader.read`); not sent to other processes."""
+
+    @property
+    def path(self) -> Path:
+        """The file, relative to the project's folder. (Given as text, it is made a Path when
+        first asked for: most files never have a problem to name it in, and the checks between
+        positions keep one of these for each of thousands of positions.)"""
+        path = self._path
+        if not isinstance(path, Path):
+            path = self._path = Path(path)
+        return path
 
     @property
     def marks(self) -> dict[KeyPath, Mark]:
@@ -160,8 +170,8 @@ class LoadedYaml:
 
     def __reduce__(self) -> tuple[Any, ...]:
         if self.origin is None:
-            return (LoadedYaml, (self.path, self.data, self._marks))
-        return (LoadedYaml, (self.path, self.data, None, self.origin, self.start))
+            return (LoadedYaml, (self._path, self.data, self._marks))
+        return (LoadedYaml, (self._path, self.data, None, self.origin, self.start))
 
     def __repr__(self) -> str:
         return f"LoadedYaml({str(self.path)!r})"

@@ -232,7 +232,7 @@ def _gather(
 def _origins(file: Path | str, sources: Sources, ident: str, defaulted: frozenset[str]) -> Origins:
     """A position's origins (``file``: where it is), for problems the checks between positions
     find: the file is read again only for such a problem's line."""
-    loaded = LoadedYaml(position_path(ident), None, origin=file)
+    loaded = LoadedYaml(f"{POSITIONS}/{ident}.yaml", None, origin=file)  # (see position_path)
     return Origins(loaded, sources.org_file, defaulted)
 
 
