@@ -68,6 +68,20 @@ def main(ctx: click.Context, directory: Path) -> None:
     ctx.obj = directory
 
 
+def entry() -> None:
+    """The ``ametigen`` command (the installed script, and ``python -m ametigen``): ``main``,
+    then, as the process ends, every object set aside, so that the collections Python runs as
+    it shuts down do not scan what the command made (~10 ms, 1.7 % of a check after one edit at
+    10,000 positions). Objects are still freed as their last reference goes. (Not in ``main``:
+    tests invoke it in their own process, which goes on.)"""
+    import gc
+
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
 def project(ctx: click.Context) -> Path:
     directory = ctx.find_root().obj
     assert isinstance(directory, Path)
