@@ -288,90 +288,13 @@ def _plain(text: str, marks: bool) -> tuple[Any, dict[KeyPath, Mark] | None, Mar
         return None
     if root is None:  # no document
         return None
-    builder = _NodeBuilder(marks) if marks else _DataBuilder()
+    builder = _NodeBuilder(marks)
     try:
         data = builder.root(root)
     except _Irregular:
         return None
     start = root.start_mark
     return data, builder.marks, Mark(start.line + 1, start.column + 1)
-
-
-class _DataBuilder:
-    """What :class:`_NodeBuilder` makes of a plain file's nodes without marks (the way most
-    files are loaded: see ``load_yaml_text``), in fewer steps: it tracks how deep it is, not
-    where, and reads a scalar where it meets it. It counts values and refuses exactly as
-    ``_NodeBuilder`` does."""
-
-    marks = None
-
-    def __init__(self) -> None:
-        self.nodes = 0
-
-    def root(self, node: Any) -> Any:
-        if type(node) is ScalarNode:
-            self.nodes += 1
-            return _scalar(node)
-        return self.collection(node, 0)
-
-    def collection(self, node: Any, depth: int) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES or depth >= MAX_DEPTH:
-            raise _Irregular
-        if type(node) is MappingNode:
-            return self.mapping(node.value, depth)
-        return self.sequence(node.value, depth)
-
-    def sequence(self, nodes: list[Any], depth: int) -> list[Any]:
-        items: list[Any] = []
-        inner = depth + 1
-        for node in nodes:
-            if type(node) is ScalarNode:
-                self.nodes += 1
-                value, style = node.value, node.style
-                if not style:
-                    items.append(None if value in _NULLS else value)
-                elif style == '"' and CONTROL.search(value):
-                    raise _Irregular
-                else:
-                    items.append(value)
-            else:
-                items.append(self.collection(node, inner))
-        return items
-
-    def mapping(self, pairs: list[tuple[Any, Any]], depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        inner = depth + 1
-        for key_node, node in pairs:
-            if type(key_node) is not ScalarNode:
-                raise _Irregular
-            key, style = key_node.value, key_node.style
-            if key in result or (
-                (key in ("<<", "")) if not style else (style == '"' and CONTROL.search(key))
-            ):
-                raise _Irregular
-            if type(node) is ScalarNode:
-                self.nodes += 2
-                value, style = node.value, node.style
-                if not style:
-                    result[key] = None if value in _NULLS else value
-                elif style == '"' and CONTROL.search(value):
-                    raise _Irregular
-                else:
-                    result[key] = value
-            else:
-                self.nodes += 1
-                result[key] = self.collection(node, inner)
-        return result
-
-
-def _scalar(node: Any) -> Any:
-    value, style = node.value, node.style
-    if not style:
-        return None if value in _NULLS else value
-    if style == '"' and CONTROL.search(value):
-        raise _Irregular
-    return value
 
 
 class _NodeBuilder:
@@ -392,7 +315,13 @@ class _NodeBuilder:
             return self.scalar(node)
         return self.collection(node, ())
 
-    scalar = staticmethod(_scalar)
+    def scalar(self, node: Any) -> Any:
+        value, style = node.value, node.style
+        if not style:
+            return None if value in _NULLS else value
+        if style == '"' and CONTROL.search(value):
+            raise _Irregular
+        return value
 
     def collection(self, node: Any, path: KeyPath) -> Any:
         self.nodes += 1
