@@ -15,15 +15,13 @@ reads to check it, so it is read once, and the state left is bound to exactly wh
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Any
 
 from ametigen.collector import collector_paused, settle, settling
 from ametigen.errors import Problem, raise_errors
-from ametigen.hashcache import Hashes, save
+from ametigen.hashcache import Hashes
 from ametigen.incremental import (
     STATE_FILE,
     BlockEntries,
@@ -39,7 +37,6 @@ from ametigen.incremental import (
 )
 from ametigen.load.ahead import Ahead
 from ametigen.load.project import POSITIONS, find_root, in_order
-from ametigen.parallel import Background
 from ametigen.resolve.affected import Resolution, ordered, resolve_changed
 
 CHECK_STATE = ".ametigen-check.json"
@@ -66,21 +63,16 @@ def check(project: Path, *, strict: bool = False) -> CheckReport:
 def _check(root: Path, out: Path, strict: bool) -> CheckReport:
     with collector_paused():  # (what a run reads first and keeps to its end: set aside)
         hashes = Hashes(root, out)
-        names = (CHECK_STATE, STATE_FILE)
-        beside = max(_size(out / name) for name in names) >= SCAN_BESIDE_FROM
-        with Background(partial(_scanned, root, hashes), here=not beside) as scanning:
-            states = [load_state(out, name) for name in names]
-            listed, others = scanning.result()
-            now, state, changes = Scan({}, others), State(), None
-            if any(state.applies(now.context, None) for state in states):
-                positions, cache = scanning.result()
-                now = Scan(positions, others)
-                save(out, cache)
-                state, changes = _last(states, now)
-                if changes:
-                    decode_every(state.entries)  # (an edit reads every entry: resolve.affected)
-            elif scanning.process is not None:  # (the listing kept is the other process's)
-                listed = hashes.files(root / POSITIONS, ".yaml")
+        listed = hashes.files(root / POSITIONS, ".yaml")
+        now = Scan({}, scan_others(root, hashes))
+        states = [load_state(out, name) for name in (CHECK_STATE, STATE_FILE)]
+        state, changes = State(), None
+        if any(state.applies(now.context, None) for state in states):
+            now = Scan(scan_positions(listed, hashes), now.others)
+            hashes.save()
+            state, changes = _last(states, now)
+            if changes:
+                decode_every(state.entries)  # (an edit reads every entry: see resolve.affected)
         settle()
     with collector_paused():  # (as above: what the check makes, it keeps to its end)
         if changes is not None and not changes:
@@ -105,31 +97,6 @@ def _check(root: Path, out: Path, strict: bool) -> CheckReport:
         settle()  # (else the collector's next round, as the warnings are printed, scans it all)
     raise_errors(problems, strict=strict)
     return CheckReport(len(listed), problems)
-
-
-SCAN_BESIDE_FROM = 1 << 19
-"""Bytes of the last check's or build's state (some 800 positions) from which the sources are
-hashed in a second process while this one reads the states (see ``_scanned``)."""
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _scanned(root: Path, hashes: Hashes) -> Iterator[tuple[Any, Any]]:
-    """The sources as a check finds them, in two steps: the position files (by id) and the
-    other sources' hashes (whether a state applies: see ``State.applies``); then, only where
-    one does, the hashes of the positions' files and the hash cache to keep (see
-    :meth:`Hashes.encoded`). Where it runs in a second process (from ``SCAN_BESIDE_FROM``), it
-    goes on to the second step while this one reads the states; else it takes that step only
-    when asked (with no state to use, each position is hashed as it is read: see
-    :func:`_everything`)."""
-    listed = hashes.files(root / POSITIONS, ".yaml")
-    yield listed, scan_others(root, hashes)
-    yield scan_positions(listed, hashes), hashes.encoded()
 
 
 def _last(states: list[State], now: Scan) -> tuple[State, Changes | None]:

@@ -230,14 +230,12 @@ def widely(root: Path, out: Path) -> tuple[str, Any]:
 
 
 def checked(root: Path, everywhere: bool = False) -> tuple[str, Any]:
-    """What ``check`` found: its warnings, or its problems; ``everywhere``: in the ways of
-    many positions, however few: the sources hashed in a second process while the states are
-    read (see ametigen.check.SCAN_BESIDE_FROM), and the positions an edit reaches resolved on
-    every core (ametigen.check.EVERYWHERE_FROM)."""
+    """What ``check`` found: its warnings, or its problems; ``everywhere``: resolving the
+    positions an edit reaches on every core, as it does when they are many (see
+    ametigen.check.EVERYWHERE_FROM), however few."""
     with pytest.MonkeyPatch.context() as patch:
         if everywhere:
             patch.setattr(ametigen.check, "EVERYWHERE_FROM", 0)
-            patch.setattr(ametigen.check, "SCAN_BESIDE_FROM", 0)
         try:
             report = check(root)
         except SourceErrors as error:
