@@ -33,6 +33,7 @@ from ametigen.incremental import (
     Scan,
     Scanning,
     State,
+    decode_every,
     digest,
     encode_state,
     generator_fingerprint,
@@ -230,7 +231,7 @@ def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
         state = load_state(out)
         decode = surveying.process is not None
         if decode and not surveying.ready():  # (with few to read, it says so after every stat)
-            dict(state.entries)
+            decode_every(state.entries)
             decode = False
         if surveying.result():  # many sources to read: the outputs are listed here meanwhile
             hashes = Hashes(root, out, OUTPUTS_FILE)
@@ -239,7 +240,7 @@ def _surveyed(root: Path, out: Path, epoch: int | None) -> Surveyed:
             present, caches = Present.among(listed, now.positions), Caches(sources, outputs)
             return Surveyed(state, now, state.changed(now, epoch), present, caches)
         if decode:
-            dict(state.entries)
+            decode_every(state.entries)
         now = surveying.result()
         changes = state.changed(now, epoch)
         if changes is None or changes:
@@ -288,7 +289,7 @@ def _build(
     with collector_paused():
         selected = select(now.positions, positions, root)
         if changes:
-            dict(state.entries)  # (an edit reads every entry: see resolve.affected)
+            decode_every(state.entries)  # (an edit reads every entry: see resolve.affected)
         settle()
     if changes is not None:
         changes.edited |= present.incomplete.intersection(selected)
