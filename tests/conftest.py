@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import copy_project, pdfs_of
+from tests.support import copy_project, made_once, pdfs_of
 
 
 @pytest.fixture
@@ -18,24 +18,47 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's positions built once per test session into a temporary folder."""
+    """The repository's positions built once per test run into a temporary folder."""
     from ametigen.build import build
     from tests.support import REPO
 
-    out = tmp_path_factory.mktemp("built")
-    build(REPO, out=out)
-    return out
+    def make(out: Path) -> None:
+        build(REPO, out=out)
+
+    return made_once(tmp_path_factory, "built", make)
 
 
 @pytest.fixture(scope="session")
-def built_pdfs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Position id → the PDF of its built DOCX, every one converted in one LibreOffice run
-    (for tests marked ``needs_soffice``)."""
-    files = {
+def structures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The layouts modelled on other agencies with their samples (tests/test_structures.py),
+    built once per test run: ``project/`` (no positions) and ``out/``."""
+    from tests.test_structures import build_structures
+
+    return made_once(tmp_path_factory, "structures", build_structures)
+
+
+@pytest.fixture(scope="session")
+def pdfs(
+    built: Path, structures: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """The PDF of every DOCX of ``built`` (by position id) and of the structures' samples (by
+    ``structures/`` and layout), all converted in one LibreOffice run a test run (for tests
+    marked ``needs_soffice``): starting LibreOffice is what a conversion costs."""
+    from tests.test_structures import IDS, SHOWN
+
+    docx = {
         path.relative_to(built / "docx").with_suffix("").as_posix(): path
         for path in sorted((built / "docx").rglob("*.docx"))
     }
-    return pdfs_of(files, tmp_path_factory.mktemp("built-pdf"))
+    for layout in SHOWN:
+        docx[f"structures/{layout}"] = structures / "out/docx" / f"{IDS.get(layout, layout)}.docx"
+    assert len({path.stem for path in docx.values()}) == len(docx)  # one folder holds them
+
+    def convert(out: Path) -> None:
+        pdfs_of(docx, out)
+
+    folder = made_once(tmp_path_factory, "pdfs", convert)
+    return {key: folder / f"{path.stem}.pdf" for key, path in docx.items()}
 
 
 _CLEANING: list[threading.Thread] = []

@@ -7,6 +7,7 @@ import os
 import shutil
 import textwrap
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from markdown_it.token import Token
 from ametigen.fidelity import word_list as word_list
 from ametigen.fidelity import words as words
 from ametigen.verify.libreoffice import find_soffice
+from ametigen.write import exclusive
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = REPO / "tests" / "reference"
@@ -42,6 +44,23 @@ def copy_project(target: Path) -> Path:
     shutil.copytree(REPO / "templates", target / "templates")
     shutil.copytree(REPO / "positions", target / "positions")
     return target
+
+
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder ``name`` of this test run, made by ``make`` once: by whichever of xdist's
+    workers asks first, while the others wait, then use it (a session fixture alone is made
+    once in every worker). The tests that use it must not change it."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, which holds each worker's
+    folder, made = root / name, root / f"{name}.made"
+    with exclusive(root / f"{name}.lock"):
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed try left
+            folder.mkdir()
+            make(folder)
+            made.touch()
+    return folder
 
 
 def many_positions(project: Path, count: int) -> None:

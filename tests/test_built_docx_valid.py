@@ -21,6 +21,6 @@ def test_schema_accepts_built_docx(ident: str, built: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("ident", IDS)
 def test_libreoffice_renders_what_markdown_says(
-    ident: str, built: Path, built_pdfs: dict[str, Path]
+    ident: str, built: Path, pdfs: dict[str, Path]
 ) -> None:
-    assert_pdf_shows(built_pdfs[ident], built / "md" / f"{ident}.md")
+    assert_pdf_shows(pdfs[ident], built / "md" / f"{ident}.md")

@@ -215,34 +215,19 @@ def test_the_test_layouts_round_trip_too(
 
 
 @pytest.fixture(scope="module")
-def structures(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The layouts modelled on other agencies (tests/test_structures.py), their samples built."""
-    from ametigen.build import build
-    from ametigen.init import shipped_layouts
-    from tests import test_declared_fields, test_structures
-
-    root = tmp_path_factory.mktemp("structures")
-    project = root / "project"
-    project.mkdir()
-    shutil.copy(REPO / "ametigen.yaml", project / "ametigen.yaml")
-    shutil.copytree(REPO / "templates", project / "templates")
-    layouts = {path.name: path for path in test_structures.FIXTURES.iterdir() if path.is_dir()}
-    layouts["lihtne"] = shipped_layouts()["lihtne"]
-    for name in test_structures.SHOWN:
-        shutil.copytree(layouts[name], project / "templates" / "layouts" / name)
-    write_tree(project, {f"positions/{n}.yaml": t for n, t in test_structures.samples().items()})
-    write_tree(project, {"positions/direktor.yaml": test_declared_fields.DIRECTOR})
-    build(project, out=root / "out")
-    shutil.rmtree(project / "positions")
-    (project / "positions").mkdir()
-    return project, root / "out"
+def other_layouts(structures: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The layouts modelled on other agencies (tests/test_structures.py), their samples built:
+    a copy of their project to import into, and the built documents."""
+    project = tmp_path_factory.mktemp("other-layouts") / "project"
+    shutil.copytree(structures / "project", project)
+    return project, structures / "out"
 
 
 @pytest.mark.parametrize("ident", ["ametisse", "omastav", "lihtne", "inspektor"])
-def test_other_agencies_layouts_round_trip(structures: tuple[Path, Path], ident: str) -> None:
+def test_other_agencies_layouts_round_trip(other_layouts: tuple[Path, Path], ident: str) -> None:
     """Fields amid fixed words ("asendab …; asendaja …", "(… alal)"), lines above the title,
     results after "Oodatav tulemus:", sub-items as plain paragraphs, declared fields."""
-    project, out = structures
+    project, out = other_layouts
     original = out / "docx" / f"{ident}.docx"
     [report] = import_files(project, [original], ident=ident, force=True)
     assert report.unplaced == [] and report.layout == (
@@ -301,10 +286,8 @@ def test_pdf_without_text_layer_is_refused_plainly(empty: Path, tmp_path: Path) 
 
 @needs_soffice
 @pytest.mark.parametrize("ident", ["teenuste/osakonnajuhataja", "oiguse-ja-jarelevalve/ekspert"])
-def test_signed_pdf_imports_with_its_words(
-    built_pdfs: dict[str, Path], empty: Path, ident: str
-) -> None:
-    [report] = import_files(empty, [built_pdfs[ident]], ident="from-pdf")
+def test_signed_pdf_imports_with_its_words(pdfs: dict[str, Path], empty: Path, ident: str) -> None:
+    [report] = import_files(empty, [pdfs[ident]], ident="from-pdf")
     assert report.layout == ident_layout(ident)
     assert report.fidelity is not None, report.problems
     assert report.fidelity.recall >= RECALL, report.fidelity.missing.most_common(20)

@@ -174,6 +174,7 @@ def test_valid_ooxml(project: Path, tmp_path: Path) -> None:
 def test_libreoffice_shows_the_tracked_changes(project: Path, tmp_path: Path) -> None:
     redline(project, "HEAD", author="Mari", date=dt.datetime(2024, 12, 13), out=tmp_path)
     pdf = convert_to_pdf(tmp_path / "teenuste" / "osakonnajuhataja.docx", tmp_path)
+    assert pdf == tmp_path / "osakonnajuhataja.pdf"
     text = pdf_text(pdf)
     assert "teha kaugtööd kokkuleppel vahetu juhiga" in text  # deleted, shown struck through
     assert "VALVEAEG" in text  # inserted

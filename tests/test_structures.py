@@ -20,11 +20,10 @@ from ametigen.init import shipped_layouts
 from ametigen.verify.ooxml import validate_docx
 from tests import test_declared_fields
 from tests.support import (
+    REPO,
     assert_pdf_shows,
-    copy_project,
     markdown_text,
     needs_soffice,
-    pdfs_of,
     word_list,
     write_tree,
 )
@@ -115,41 +114,44 @@ def samples() -> dict[str, str]:
     return {**found, "inspektor": test_declared_fields.POSITION}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("structures"))
-    shutil.rmtree(project / "positions")
+def build_structures(root: Path) -> None:
+    """The layouts with their samples (and the director that ``inspektor`` refers to) built
+    into ``root``/out from ``root``/project: this repository's organisation file and
+    templates, the layouts added; its positions/ is left empty (for tests/test_import.py to
+    import into a copy). Made once per run: the ``structures`` fixture (tests/conftest.py)."""
+    project = root / "project"
+    project.mkdir()
+    shutil.copy(REPO / "ametigen.yaml", project / "ametigen.yaml")
+    shutil.copytree(REPO / "templates", project / "templates")
     layouts = {path.name: path for path in FIXTURES.iterdir() if path.is_dir()}
     layouts["lihtne"] = shipped_layouts()["lihtne"]
     for name in SHOWN:
         shutil.copytree(layouts[name], project / "templates" / "layouts" / name)
     write_tree(project, {f"positions/{name}.yaml": text for name, text in samples().items()})
     write_tree(project, {"positions/direktor.yaml": test_declared_fields.DIRECTOR})
-    out = project / "build"
-    build(project, out=out)
-    return out
-
-
-@pytest.mark.parametrize("layout", sorted(SHOWN))
-def test_structure_shows_and_both_formats_agree(built: Path, layout: str) -> None:
-    ident = IDS.get(layout, layout)
-    markdown = (built / "md" / f"{ident}.md").read_text("utf-8")
-    for part in SHOWN[layout]:
-        assert part in markdown, part
-    text = docx_text(built / "docx" / f"{ident}.docx")
-    assert sorted(word_list(text)) == sorted(word_list(markdown_text(markdown)))
-    assert validate_docx(built / "docx" / f"{ident}.docx") == []
+    build(project, out=root / "out")
+    shutil.rmtree(project / "positions")
+    (project / "positions").mkdir()
 
 
 @pytest.fixture(scope="module")
-def pdfs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Layout → the PDF of its sample, every one converted in one LibreOffice run."""
-    files = {layout: built / "docx" / f"{IDS.get(layout, layout)}.docx" for layout in SHOWN}
-    return pdfs_of(files, tmp_path_factory.mktemp("structures-pdf"))
+def out(structures: Path) -> Path:
+    return structures / "out"
+
+
+@pytest.mark.parametrize("layout", sorted(SHOWN))
+def test_structure_shows_and_both_formats_agree(out: Path, layout: str) -> None:
+    ident = IDS.get(layout, layout)
+    markdown = (out / "md" / f"{ident}.md").read_text("utf-8")
+    for part in SHOWN[layout]:
+        assert part in markdown, part
+    text = docx_text(out / "docx" / f"{ident}.docx")
+    assert sorted(word_list(text)) == sorted(word_list(markdown_text(markdown)))
+    assert validate_docx(out / "docx" / f"{ident}.docx") == []
 
 
 @needs_soffice
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", sorted(SHOWN))
-def test_libreoffice_opens_the_structure(built: Path, pdfs: dict[str, Path], layout: str) -> None:
-    assert_pdf_shows(pdfs[layout], built / "md" / f"{IDS.get(layout, layout)}.md")
+def test_libreoffice_opens_the_structure(out: Path, pdfs: dict[str, Path], layout: str) -> None:
+    assert_pdf_shows(pdfs[f"structures/{layout}"], out / "md" / f"{IDS.get(layout, layout)}.md")
