@@ -12,6 +12,7 @@ from pathlib import Path
 from tests.support import copy_project
 
 GIT = ["git", "-c", "user.name=Test Kasutaja", "-c", "user.email=t@example.com"]
+GIT += ["-c", "maintenance.auto=false"]  # no `git maintenance run --auto` after each commit
 
 
 def git(repo: Path, *args: str) -> str:
