@@ -8,8 +8,29 @@ from pathlib import Path
 
 import pytest
 
-from ametigen.review.revision import extract, extract_apart, unpack
+from ametigen.review.revision import GitError, extract, extract_apart, locate, unpack
 from tests.review_support import commit, edit, git, make_repo
+
+
+def test_locate_names_the_repository_the_folder_and_the_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # (were tmp_path in a repository)
+    project = make_repo(tmp_path, subfolder="juhendid/asutus")
+    head = git(project, "rev-parse", "HEAD").strip()
+    found = locate(project, "HEAD")
+    assert (found.top, found.prefix, found.commit) == (
+        project.parent.parent,
+        "juhendid/asutus/",
+        head,
+    )
+    assert locate(project.parent.parent, "main").prefix == ""
+    assert locate(project).commit is None
+    with pytest.raises(GitError, match=r"versiooni „pole-sellist“ ei ole selles git-i hoidlas$"):
+        locate(project, "pole-sellist")
+    (tmp_path / "muu").mkdir()
+    with pytest.raises(GitError, match=r"muu: kaust ei ole git-i hoidlas$"):
+        locate(tmp_path / "muu", "HEAD")
 
 
 def test_extract_gives_the_files_of_the_commit(tmp_path: Path) -> None:

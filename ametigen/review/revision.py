@@ -34,38 +34,56 @@ class Commit:
 
 def git(project: Path, *args: str) -> bytes:
     """Run git in ``project`` and return its standard output; a failure is a GitError."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(project), *args], capture_output=True, check=False, timeout=120
-        )
-    except FileNotFoundError:
-        raise GitError("git puudub; paigalda git, et versioone võrrelda") from None
+    done = _run_git(project, args)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"git {' '.join(args)}: {message[0] if message else 'ebaõnnestus'}")
     return done.stdout
 
 
-def show_prefix(project: Path) -> str:
-    """The project's folder inside its repository, ``""`` or ending in ``/``."""
+def _run_git(project: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess[bytes]:
     try:
-        return git(project, "rev-parse", "--show-prefix").decode("utf-8").strip()
-    except GitError:
-        raise GitError(f"{project.resolve()}: kaust ei ole git-i hoidlas") from None
+        return subprocess.run(
+            ["git", "-C", str(project), *args], capture_output=True, check=False, timeout=120
+        )
+    except FileNotFoundError:
+        raise GitError("git puudub; paigalda git, et versioone võrrelda") from None
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a project is in its repository, and a revision's commit there."""
+
+    top: Path
+    """The repository's top folder."""
+    prefix: str
+    """The project's folder inside it, ``""`` or ending in ``/``."""
+    commit: str | None
+    """The full commit id of the revision asked for (None: none was asked for)."""
+
+
+def locate(project: Path, revision: str | None = None) -> Location:
+    """The project's repository, its folder there and ``revision``'s commit, in one git run;
+    a clear error outside a repository, or when there is no such revision."""
+    args: tuple[str, ...] = ("rev-parse", "--show-toplevel", "--show-prefix")
+    if revision is not None:
+        args += ("--verify", "--quiet", f"{revision}^{{commit}}")
+    done = _run_git(project, args)
+    lines = done.stdout.decode("utf-8").split("\n")
+    if len(lines) < 3:  # (git names the folders before it verifies the revision)
+        raise GitError(f"{project.resolve()}: kaust ei ole git-i hoidlas")
+    if done.returncode != 0 or (revision is not None and len(lines) < 4):
+        hint = f"; {FETCH_HISTORY}" if shallow(project) else ""
+        raise GitError(f"versiooni „{revision}“ ei ole selles git-i hoidlas{hint}")
+    commit = lines[2].strip() if revision is not None else None
+    return Location(Path(lines[0]), lines[1], commit)
 
 
 def commit_id(project: Path, revision: str) -> str:
     """The full commit id of ``revision``; a clear error when there is no such revision."""
-    show_prefix(project)  # outside a repository, say that rather than "no such revision"
-    try:
-        return (
-            git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-            .decode("ascii")
-            .strip()
-        )
-    except GitError:
-        hint = f"; {FETCH_HISTORY}" if shallow(project) else ""
-        raise GitError(f"versiooni „{revision}“ ei ole selles git-i hoidlas{hint}") from None
+    commit = locate(project, revision).commit
+    assert commit is not None  # (a revision was asked for)
+    return commit
 
 
 def commit_info(project: Path, revision: str = "HEAD") -> Commit:
@@ -139,9 +157,8 @@ def extract_apart(
     under ``apart``: their paths under it → their contents, kept in memory (None: written
     too, as an archive with a link is; see :func:`unpack`). A thousand position files are
     written in a fifth of a second, and removing them takes a second on some disks."""
-    commit = commit_id(project, revision)
-    prefix = show_prefix(project)
-    top = Path(git(project, "rev-parse", "--show-toplevel").decode("utf-8").strip())
+    where = locate(project, revision)
+    top, commit, prefix = where.top, where.commit, where.prefix
     listing = git(top, "ls-tree", "--name-only", "-z", f"{commit}:{prefix}")
     names = [name for name in listing.decode("utf-8").split("\0") if name in PROJECT_PARTS]
     target = folder / "project"
@@ -212,7 +229,7 @@ class Revision:
 def revision(project: Path, name: str | None) -> Revision:
     """``main`` → ``main (1a2b3c4)`` and its commit id; None → the working tree."""
     if name is None:
-        show_prefix(project)  # outside a repository, say so
+        locate(project)  # outside a repository, say so
         return Revision(WORKING_TREE, None)
     commit = commit_id(project, name)
     return Revision(f"{name} ({commit[:7]})", commit)

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ametigen.review.revision import git, show_prefix
+from ametigen.review.revision import git, locate
 
 ATTRIBUTE = "*.docx diff=ametigen"
 DRIVER = "diff.ametigen.textconv"
@@ -33,11 +33,10 @@ def textconv_command() -> str:
 def install(project: Path, *, everywhere: bool = False) -> Setup:
     """Configure the diff driver (this clone, or ``--global``) and add the attribute line to
     the repository's top-level .gitattributes when it is not there."""
-    show_prefix(project)  # outside a repository, say so
+    top = locate(project).top  # (outside a repository, says so)
     command = textconv_command()
     scope = ["--global"] if everywhere else []
     git(project, "config", *scope, DRIVER, command)
-    top = Path(git(project, "rev-parse", "--show-toplevel").decode("utf-8").strip())
     attributes = top / ".gitattributes"
     text = attributes.read_text("utf-8") if attributes.exists() else ""
     added = ATTRIBUTE not in (line.strip() for line in text.splitlines())
