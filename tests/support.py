@@ -63,6 +63,17 @@ def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path],
     return folder
 
 
+def forget_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget what this process prepared of the templates (the Word parts patched, the probes
+    that passed), as a new process would: only a build folder's cache can then give them."""
+    import ametigen.render.cache
+    import ametigen.render.probe
+    from ametigen.recent import Recent
+
+    monkeypatch.setattr(ametigen.render.cache, "_PATCHED", Recent(32))
+    monkeypatch.setattr(ametigen.render.probe, "_PASSED", Recent(32))
+
+
 def many_positions(project: Path, count: int) -> None:
     """``count`` copies of one position under positions/koopiad/: enough for a build to render
     in worker processes (from 96 documents on two cores)."""

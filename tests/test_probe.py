@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from ametigen.cli import main
-from tests.support import edit_docx_part, tree_hash
+from tests.support import edit_docx_part, forget_prepared, tree_hash
 
 LAYOUT = Path("templates/layouts/teenistuskoht")
 MD = LAYOUT / "ametijuhend.md.j2"
@@ -217,6 +217,7 @@ def test_a_probe_that_passed_is_not_run_again(
     def fail(*args: object) -> object:
         raise AssertionError("probed again")
 
+    forget_prepared(monkeypatch)  # (as the next build, in a process of its own)
     monkeypatch.setattr("ametigen.render.probe.probe", fail)
     code, err = run(project, "build")
     assert code == 0 and "1 ehitatud" in err

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 import ametigen.render.docx
+import ametigen.render.probe
 from ametigen.build import build
 from ametigen.render.cache import FOLDER
+from tests.support import forget_prepared
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -29,21 +31,59 @@ def test_second_build_uses_prepared_templates(
     def no_docxtpl(path: Path) -> None:
         raise AssertionError("the prepared template should have come from the cache")
 
+    forget_prepared(monkeypatch)  # (as the next build, in a process of its own)
     monkeypatch.setattr(ametigen.render.docx, "_patcher", no_docxtpl)
     (tmp_path / "first" / ".ametigen-state.json").unlink()  # render everything again
     build(project, out=tmp_path / "first")
     monkeypatch.undo()
+    forget_prepared(monkeypatch)
     build(project, out=tmp_path / "uncached")
     assert files(tmp_path / "first") == files(tmp_path / "uncached")
 
 
-def test_damaged_cache_is_prepared_again(project: Path, tmp_path: Path) -> None:
+def test_another_folder_in_the_same_process_is_neither_patched_nor_probed_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a process prepared serves its next build with the same templates (into another
+    folder, or of another project), which keeps it in its own cache too; changed templates
+    are prepared and probed again."""
+    build(project, out=tmp_path / "first")
+    probed = []
+    real = ametigen.render.probe.probe
+
+    def probe(*args: object) -> object:
+        probed.append(args[0])
+        return real(*args)  # type: ignore[arg-type]
+
+    def no_docxtpl(path: Path) -> None:
+        raise AssertionError("the Word template should have been patched once")
+
+    monkeypatch.setattr(ametigen.render.probe, "probe", probe)
+    monkeypatch.setattr(ametigen.render.docx, "_patcher", no_docxtpl)
+    build(project, out=tmp_path / "second")
+    assert probed == []
+    assert files(tmp_path / "second") == files(tmp_path / "first")
+    for kind in ("patched-*.json", "probe-*.json"):
+        kept = {path.name for path in (tmp_path / "first" / FOLDER).rglob(kind)}
+        assert kept and {path.name for path in (tmp_path / "second" / FOLDER).rglob(kind)} == kept
+    monkeypatch.undo()
+    monkeypatch.setattr(ametigen.render.probe, "probe", probe)
+    template = project / "templates" / "layouts" / "nummerdatud" / "ametijuhend.md.j2"
+    template.write_text(template.read_text("utf-8") + "{# muudetud #}\n", "utf-8")
+    build(project, out=tmp_path / "third")
+    assert [layout.name for layout in probed] == ["nummerdatud"]  # type: ignore[attr-defined]
+
+
+def test_damaged_cache_is_prepared_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(project, out=tmp_path)
     for cached in (tmp_path / FOLDER).rglob("*"):
         if cached.is_file():
             cached.write_bytes(b"\x00damaged")
     (tmp_path / ".ametigen-state.json").unlink()
     before = files(tmp_path)
+    forget_prepared(monkeypatch)  # (as the next build, in a process of its own)
     build(project, out=tmp_path)
     assert files(tmp_path) == before
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ametigen.recent import Recent
+
 if TYPE_CHECKING:  # imported when a template is compiled (see TemplateCache.bytecode)
     import jinja2
 
@@ -65,22 +67,48 @@ class TemplateCache:
         return TemplateCache, (self.out,)
 
     def patched(self, template: Path, part: str, content: bytes, patch: Callable[[], str]) -> str:
-        """``patch()`` of a Word part, or what it gave last time for the same content."""
-        if self.folder is None:
-            return patch()
-        key = hashlib.sha256(f"{template}\0{part}".encode()).hexdigest()[:32]
-        cached = self.folder / f"patched-{key}.json"
+        """``patch()`` of a Word part, or what it gave before for the same content: as kept in
+        this cache, else in this process (see :data:`_PATCHED`; then kept in the cache)."""
         digest = hashlib.sha256(content + docxtpl_version().encode()).hexdigest()
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            entry = json.loads(cached.read_text("utf-8"))
-            if entry["content"] == digest:
-                return str(entry["patched"])
-        patched = patch()
-        from ametigen.write import write_atomic
-
-        with contextlib.suppress(OSError):  # not kept: prepared again next time
-            write_atomic(cached, json.dumps({"content": digest, "patched": patched}).encode())
+        cached = self._file(template, part)
+        patched = self._read(cached, digest)
+        if patched is None:
+            patched = _PATCHED.get(digest)
+            if patched is None:
+                patched = patch()
+            self._keep(cached, digest, patched)
+        _PATCHED.keep(digest, patched)
         return patched
+
+    def _file(self, template: Path, part: str) -> Path | None:
+        if self.folder is None:
+            return None
+        key = hashlib.sha256(f"{template}\0{part}".encode()).hexdigest()[:32]
+        return self.folder / f"patched-{key}.json"
+
+    @staticmethod
+    def _read(cached: Path | None, digest: str) -> str | None:
+        if cached is not None:
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                entry = json.loads(cached.read_text("utf-8"))
+                if entry["content"] == digest:
+                    return str(entry["patched"])
+        return None
+
+    @staticmethod
+    def _keep(cached: Path | None, digest: str, patched: str) -> None:
+        if cached is not None:
+            from ametigen.write import write_atomic
+
+            with contextlib.suppress(OSError):  # not kept: prepared again next time
+                write_atomic(cached, json.dumps({"content": digest, "patched": patched}).encode())
+
+
+_PATCHED: Recent[str, str] = Recent(32)
+"""The Word parts patched in this process, by content: ``redline`` prepares each revision's
+Word templates (mostly the same), and a process that builds several projects or output
+folders with the same templates (ametigen used as a library; the tests) patches them once.
+(Patching is some 15 ms a template, a fifth of a small project's build.)"""
 
 
 @functools.cache

@@ -8,7 +8,6 @@ Undefined names are errors (StrictUndefined); printing None is an error too.
 from __future__ import annotations
 
 import traceback
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, MutableMapping
 from pathlib import Path
 from types import CodeType
@@ -19,6 +18,7 @@ import markupsafe
 from markupsafe import Markup
 
 from ametigen.errors import TemplateProblem
+from ametigen.recent import Recent
 from ametigen.render.filters import FILTERS
 from ametigen.render.mdescape import escape as md_escape
 from ametigen.render.package import xml_text
@@ -188,8 +188,7 @@ def compiled_code(env: jinja2.Environment, source: str, name: str, filename: str
     return code
 
 
-_COMPILED: OrderedDict[tuple[Hashable, ...], CodeType] = OrderedDict()
-_COMPILED_KEPT = 32
+_COMPILED: Recent[tuple[Hashable, ...], CodeType] = Recent(32)
 """How many compiled templates a process keeps (the least recently used go first)."""
 
 _COMPILE_OPTIONS = (
@@ -235,11 +234,7 @@ def _compiled(env: jinja2.Environment, source: str, name: str, filename: str) ->
     code = _COMPILED.get(key)
     if code is None:
         code = env.compile(source, name=name, filename=filename)
-        _COMPILED[key] = code
-        if len(_COMPILED) > _COMPILED_KEPT:
-            _COMPILED.popitem(last=False)
-    else:
-        _COMPILED.move_to_end(key)
+        _COMPILED.keep(key, code)
     return code if code.co_filename == filename else _located(code, filename)
 
 

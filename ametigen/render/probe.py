@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from ametigen.errors import Problem, TemplateProblem
 from ametigen.load.project import LAYOUT_FILE
+from ametigen.recent import Recent
 from ametigen.resolve import document as d
 from ametigen.resolve.numbering import OPTIONAL, number_sections
 
@@ -421,18 +422,39 @@ def probe_layouts(
     cache: TemplateCache | None = None,
     keys: Mapping[str, str] | None = None,
 ) -> dict[str, Probe]:
-    """Probe every layout; with a ``cache`` and each layout's content key in ``keys``, a probe
-    that passed before for the same templates is read back instead of run again."""
+    """Probe every layout; with each layout's content key in ``keys``, a probe that passed
+    before for the same templates is taken instead of run again: read back from a ``cache``,
+    else from this process (see :data:`_PASSED`)."""
     probes = {}
     for name, layout in layouts.items():
         key = (keys or {}).get(name)
-        found = _cached(cache, key) if key else None
+        found = _known(cache, key) if key else None
         if found is None:
             found = probe(layout, lambda layout=layout: renderer(layout))  # type: ignore[misc]
             if key and not found.problems:
                 _store(cache, key, found)
+        if key and not found.problems:
+            _PASSED.keep(key, found)
         probes[name] = found
     return probes
+
+
+_PASSED: Recent[str, Probe] = Recent(32)
+"""The probes that passed in this process, by their layout's content key: a process that builds
+several projects, or one project into several folders, with the same templates (ametigen used
+as a library; the tests) probes them once. (A probe costs a few renders: some 20 ms a layout,
+half of a small project's build.)"""
+
+
+def _known(cache: TemplateCache | None, key: str) -> Probe | None:
+    """The probe that passed under ``key``: as kept in ``cache``, else in this process (then
+    kept in ``cache``)."""
+    found = _cached(cache, key)
+    if found is None:
+        found = _PASSED.get(key)
+        if found is not None:
+            _store(cache, key, found)
+    return found
 
 
 def _cache_file(cache: TemplateCache | None, key: str) -> Path | None:
