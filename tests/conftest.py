@@ -42,8 +42,8 @@ def pdfs(
     built: Path, structures: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
     """The PDF of every DOCX of ``built`` (by position id) and of the structures' samples (by
-    ``structures/`` and layout), all converted in one LibreOffice run a test run (for tests
-    marked ``needs_soffice``): starting LibreOffice is what a conversion costs."""
+    ``structures/`` and layout), all converted in one LibreOffice run, once per test run (for
+    tests marked ``needs_soffice``): starting LibreOffice is what a conversion costs."""
     from tests.test_structures import IDS, SHOWN
 
     docx = {

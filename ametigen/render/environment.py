@@ -189,7 +189,7 @@ def compiled_code(env: jinja2.Environment, source: str, name: str, filename: str
 
 
 _COMPILED: Recent[tuple[Hashable, ...], CodeType] = Recent(32)
-"""How many compiled templates a process keeps (the least recently used go first)."""
+"""The templates this process compiled lately, by source and settings (see :func:`_compiled`)."""
 
 _COMPILE_OPTIONS = (
     "block_start_string",

@@ -69,7 +69,7 @@ def locate(project: Path, revision: str | None = None) -> Location:
     if revision is not None:
         args += ("--verify", "--quiet", f"{revision}^{{commit}}")
     done = _run_git(project, args)
-    lines = done.stdout.decode("utf-8").split("\n")
+    lines = [line.removesuffix("\r") for line in done.stdout.decode("utf-8").split("\n")]
     if len(lines) < 3:  # (git names the folders before it verifies the revision)
         raise GitError(f"{project.resolve()}: kaust ei ole git-i hoidlas")
     if done.returncode != 0 or (revision is not None and len(lines) < 4):
