@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ametigen.collector import collector_paused, settle, settling
 from ametigen.errors import AmetigenError, Problem, SourceErrors, TemplateProblem, raise_errors
-from ametigen.hashcache import OUTPUTS_FILE, Hashes, save
+from ametigen.hashcache import CACHE_FILE, OUTPUTS_FILE, Hashes, save
 from ametigen.incremental import (
     STATE_FILE,
     BlockEntries,
@@ -56,6 +56,7 @@ from ametigen.write import (
     clean_after_killed,
     exclusive,
     remove_files,
+    remove_leftovers_of,
     stage,
     write_atomic,
     writing,
@@ -266,6 +267,9 @@ def build(
     root = find_root(project)
     out = (out or root / "build").resolve()
     with exclusive(out), settling():
+        # What a build killed as it wrote its state or caches left (builds write them in turn;
+        # a check that saves the hash cache beside loses no more than that saving).
+        remove_leftovers_of(out, STATE_FILE, OUTPUTS_FILE, CACHE_FILE)
         with collector_paused():  # (what a run reads first and keeps to its end: set aside)
             surveyed = _surveyed(root, out, epoch)
         report = _build(root, positions, out, epoch, strict, progress, surveyed)

@@ -133,12 +133,28 @@ def remove_leftovers(*folders: Path) -> None:
     for folder in folders:
         for path, _, names in os.walk(folder, topdown=False):  # a folder after its subfolders
             for name in names:
-                if name.startswith(".") and name.endswith(".tmp") and name.count(".") >= 3:
+                if _staged(name):
                     with contextlib.suppress(OSError):
                         os.unlink(os.path.join(path, name))
             if path != str(folder):
                 with contextlib.suppress(OSError):
                     os.rmdir(path)  # only an empty one goes
+
+
+def remove_leftovers_of(folder: Path, *files: str) -> None:
+    """The temporary files that ``stage`` left in ``folder`` for its ``files`` (by name) when a
+    process was killed while it wrote one of them."""
+    prefixes = tuple(f".{name}." for name in files)
+    with contextlib.suppress(OSError):
+        for name in os.listdir(folder):
+            if name.startswith(prefixes) and _staged(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(folder / name)
+
+
+def _staged(name: str) -> bool:
+    """Whether a file's name is one that ``stage`` gives (see :func:`_temporary`)."""
+    return name.startswith(".") and name.endswith(".tmp") and name.count(".") >= 3
 
 
 WRITING = ".ametigen-writing"

@@ -62,6 +62,21 @@ def test_ctrl_c_while_writing(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert tree_hash(project / "build") == before
 
 
+def test_a_build_clears_what_a_killed_one_left_of_its_state_and_caches(project: Path) -> None:
+    """Killed as it wrote its state or a cache (after its documents: no marker says so), a
+    build leaves a temporary file beside it; the next build removes it, and nothing else."""
+    build(project)
+    out = project / "build"
+    for name in (".ametigen-state.json", ".ametigen-outputs.json", ".ametigen-hashes.json"):
+        (out / f".{name}.4242-7.tmp").write_bytes(b"{")
+    others = [".ametigen-check.json.4242-1.tmp", "muu.4242-1.tmp"]  # (not a build's)
+    for name in others:
+        (out / name).write_bytes(b"{")
+    build(project)
+    assert sorted(path.name for path in out.glob("*.tmp")) == sorted(others)
+    assert (out / ".ametigen-state.json").is_file()
+
+
 @pytest.mark.slow
 def test_killed_build_leaves_only_whole_files(project: Path) -> None:
     """A real process, interrupted at whatever point it has reached: every file is whole."""
