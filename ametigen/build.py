@@ -39,7 +39,7 @@ from ametigen.incremental import (
     generator_fingerprint,
     load_state,
 )
-from ametigen.load.project import POSITIONS, LayoutSource, find_root, position_id
+from ametigen.load.project import LayoutSource, find_root, position_id
 from ametigen.parallel import Background, map_parallel, start_method
 from ametigen.render.renderer import Renderer
 from ametigen.resolve.affected import (
@@ -665,7 +665,3 @@ def select(known: Iterable[str], names: Sequence[str], root: Path) -> list[str]:
             raise UnknownPosition(f"{name}: ametikohta ei ole (vaata: ametigen list)")
         chosen.append(ident)
     return list(dict.fromkeys(chosen))
-
-
-def position_file(ident: str) -> str:
-    return f"{POSITIONS}/{ident}.yaml"

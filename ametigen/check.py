@@ -36,7 +36,7 @@ from ametigen.incremental import (
     scan_positions,
 )
 from ametigen.load.ahead import Ahead
-from ametigen.load.project import POSITIONS, find_root, in_order
+from ametigen.load.project import POSITIONS, find_root, in_order, position_file
 from ametigen.resolve.affected import Resolution, ordered, resolve_changed
 
 CHECK_STATE = ".ametigen-check.json"
@@ -164,7 +164,7 @@ def _read(now: Scan, resolution: Resolution, hashes: Hashes) -> Scan:
         return now
     read = resolution.resolved.sources
     for ident in sorted(read):
-        hashes.keep(f"{POSITIONS}/{ident}.yaml", read[ident])
+        hashes.keep(position_file(ident), read[ident])
     hashes.save()
     return Scan({ident: read[ident].digest for ident in sorted(read)}, now.others)
 

@@ -26,7 +26,7 @@ from typing import Any
 from ametigen import __version__
 from ametigen.errors import Mark, Problem
 from ametigen.hashcache import Hashes, file_hash
-from ametigen.load.project import BLOCKS, LAYOUTS, ORG_FILE, POSITIONS
+from ametigen.load.project import BLOCKS, LAYOUTS, ORG_FILE, POSITIONS, position_file
 
 STATE_FILE = ".ametigen-state.json"
 FORMAT = 7
@@ -96,7 +96,7 @@ class Scanning:
         positions = {
             ident: known
             if isinstance(known, str)
-            else read(f"{POSITIONS}/{ident}.yaml", found[ident], known)
+            else read(position_file(ident), found[ident], known)
             for ident, known in self.positions.items()
         }
         return Scan(positions, scan_others(self.root, self.hashes))
@@ -105,7 +105,7 @@ class Scanning:
         """Find the kept hashes of the files not looked at yet, until ``until`` are to be read."""
         kept_hash, found, positions = self.hashes.kept_hash, self.found, self.positions
         for ident in self.order[len(positions) :]:
-            known = positions[ident] = kept_hash(f"{POSITIONS}/{ident}.yaml", found[ident])
+            known = positions[ident] = kept_hash(position_file(ident), found[ident])
             if not isinstance(known, str):
                 self.unread += 1
                 if self.unread >= until:
@@ -114,7 +114,7 @@ class Scanning:
 
 def scan_positions(found: dict[str, str], hashes: Hashes) -> dict[str, str]:
     """The hashes of the position files ``found`` (id → file), by id in order."""
-    return {ident: hashes(f"{POSITIONS}/{ident}.yaml", found[ident]) for ident in sorted(found)}
+    return {ident: hashes(position_file(ident), found[ident]) for ident in sorted(found)}
 
 
 def scan_others(root: Path, hashes: Hashes) -> dict[str, str]:

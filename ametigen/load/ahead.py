@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ametigen import interrupts
-from ametigen.load.project import POSITIONS, Reader
+from ametigen.load.project import Reader, position_file
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.parallel import start_method
 
@@ -35,7 +35,7 @@ def loaded(root: Path, ident: str) -> LoadedYaml | None:
     if found is None:
         return None
     data, start, source = pickle.loads(found)
-    path = f"{POSITIONS}/{ident}.yaml"  # (a Path when a problem names it: see LoadedYaml)
+    path = position_file(ident)  # (a Path when a problem names it: see LoadedYaml)
     out = LoadedYaml(path, data, None, os.path.join(root, path), start)
     out.source = source
     return out
@@ -98,7 +98,7 @@ def _load_ahead(root: Path, idents: Sequence[str], stopped: Any, send: Any) -> N
     for ident in idents:
         if stopped.poll():
             break
-        loaded = reader.read(Path(f"{POSITIONS}/{ident}.yaml"), hashed=True)
+        loaded = reader.read(Path(position_file(ident)), hashed=True)
         if loaded is not None:
             item = (loaded.data, loaded.start, loaded.source)
             found[ident] = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)

@@ -31,6 +31,11 @@ DOCX_TEMPLATE = "ametijuhend.docx"
 MD_TEMPLATE = "ametijuhend.md.j2"
 
 
+def position_file(ident: str) -> str:
+    """The file of position ``ident``, relative to the project's folder (``/`` between parts)."""
+    return f"{POSITIONS}/{ident}.yaml"
+
+
 class NotAProject(AmetigenError):
     """The folder holds no ametigen project."""
 
@@ -351,7 +356,7 @@ def load_sources(
     elif only is None:
         files = position_files(root)
     else:
-        files = {ident: root / POSITIONS / f"{ident}.yaml" for ident in sorted(only)}
+        files = {ident: root / position_file(ident) for ident in sorted(only)}
     loaded_files = reader.read_many(list(files.values()), texts)
     positions = {
         ident: loaded

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ametigen.errors import Problem
 from ametigen.incremental import Changes, State, Summary
-from ametigen.load.project import POSITIONS
+from ametigen.load.project import POSITIONS, position_file
 
 if TYPE_CHECKING:  # resolving imports the schema (pydantic): not for a build with no changes
     from ametigen.load.project import Sources
@@ -193,7 +193,7 @@ def conclude(
     if problems is None or any(not problem.warning for problem in problems):
         return None
     summaries = {**known, **resolved.summaries}
-    again = {f"{POSITIONS}/{ident}.yaml" for ident in (*resolved.summaries, *changes.removed)}
+    again = {position_file(ident) for ident in (*resolved.summaries, *changes.removed)}
     kept = [problem for problem in state.warnings if _name(problem.path) not in again]
     warnings = ordered([*kept, *problems, *resolved.problems])
     return Resolution(resolved, warnings, False, summaries)

@@ -28,7 +28,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ametigen.errors import Problem
 from ametigen.load.ahead import loaded as ahead
-from ametigen.load.project import POSITIONS, Reader, in_order, load_sources, position_names
+from ametigen.load.project import (
+    POSITIONS,
+    Reader,
+    in_order,
+    load_sources,
+    position_file,
+    position_names,
+)
 from ametigen.load.yamlfile import LoadedYaml
 from ametigen.parallel import map_parallel
 from ametigen.resolve.checks import check_organisation, summary_of
@@ -232,10 +239,10 @@ def _gather(
 def _origins(file: Path | str, sources: Sources, ident: str, defaulted: frozenset[str]) -> Origins:
     """A position's origins (``file``: where it is), for problems the checks between positions
     find: the file is read again only for such a problem's line."""
-    loaded = LoadedYaml(f"{POSITIONS}/{ident}.yaml", None, origin=file)  # (see position_path)
+    loaded = LoadedYaml(position_file(ident), None, origin=file)
     return Origins(loaded, sources.org_file, defaulted)
 
 
 def position_path(ident: str) -> Path:
     """The file of position ``ident``, relative to the project's folder."""
-    return Path(f"{POSITIONS}/{ident}.yaml")
+    return Path(position_file(ident))
